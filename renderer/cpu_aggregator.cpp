@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cpu_aggregator.h"
+
+#include "thread_pool.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <new>
+
+namespace gridshade
+{
+
+namespace
+{
+
+constexpr size_t BLOCK = size_t( 1 ) << 16;
+constexpr uint32_t DROPPED = std::numeric_limits<uint32_t>::max();
+
+bool cancelled( const std::atomic<bool> *cancel )
+{
+  return cancel && cancel->load( std::memory_order_relaxed );
+}
+
+struct Drops
+{
+    uint64_t nonFinite = 0;
+    uint64_t outside = 0;
+
+    void add( double x, double y )
+    {
+      if ( std::isfinite( x ) && std::isfinite( y ) )
+        ++outside;
+      else
+        ++nonFinite;
+    }
+};
+
+int threadsFor( const AggregateSettings &settings, size_t points )
+{
+  const int wanted = settings.threads > 0 ? settings.threads : ThreadPool::defaultThreadCount();
+  // Below one block per thread, threads cost more than they save.
+  const size_t useful = std::max<size_t>( 1, points / BLOCK );
+  return static_cast<int>( std::min<size_t>( static_cast<size_t>( wanted ), useful ) );
+}
+
+// Splits [0, n) into `parts` contiguous ranges.
+size_t rangeStart( size_t n, int parts, int i )
+{
+  return n / parts * i + std::min<size_t>( i, n % parts );
+}
+
+/*
+ * count: each thread bins a contiguous slice of the points into its own grid; integer sums
+ * make the merge exact in any order.
+ *
+ *   points  [ t0 slice | t1 slice | ... ]  -> grid0, grid1, ...  -> out = grid0 + grid1 + ...
+ */
+bool aggregateCount( const PointColumns &points, const Viewport &vp, int threads, Aggregate &out,
+                     const std::atomic<bool> *cancel )
+{
+  const size_t n = points.size();
+  const size_t pixels = static_cast<size_t>( vp.pixelCount() );
+  std::vector<std::vector<uint32_t>> grids( threads > 1 ? threads - 1 : 0 );
+  std::vector<Drops> drops( threads );
+  const bool ok = ThreadPool::instance().run( threads, [&]( int t ) {
+    uint32_t *grid = out.counts().data();
+    if ( t > 0 )
+    {
+      grids[t - 1].assign( pixels, 0u );
+      grid = grids[t - 1].data();
+    }
+    const double *xs = points.x();
+    const double *ys = points.y();
+    const size_t end = rangeStart( n, threads, t + 1 );
+    Drops d;
+    for ( size_t b = rangeStart( n, threads, t ); b < end; b += BLOCK )
+    {
+      if ( cancelled( cancel ) )
+        break;
+      const size_t blockEnd = std::min( end, b + BLOCK );
+      for ( size_t i = b; i < blockEnd; ++i )
+      {
+        const int64_t p = vp.pixelIndex( xs[i], ys[i] );
+        if ( p >= 0 )
+          ++grid[p];
+        else
+          d.add( xs[i], ys[i] );
+      }
+    }
+    drops[t] = d;
+  } );
+  if ( !ok || cancelled( cancel ) )
+    return false;
+  if ( !grids.empty() )
+  {
+    ThreadPool::instance().run( threads, [&]( int t ) {
+      uint32_t *dst = out.counts().data();
+      const size_t end = rangeStart( pixels, threads, t + 1 );
+      for ( const std::vector<uint32_t> &g : grids )
+        for ( size_t p = rangeStart( pixels, threads, t ); p < end; ++p )
+          dst[p] += g[p];
+    } );
+  }
+  for ( const Drops &d : drops )
+  {
+    out.stats().droppedNonFinite += d.nonFinite;
+    out.stats().droppedOutside += d.outside;
+  }
+  return true;
+}
+
+// Pass 1 of the ordered reductions: the pixel of every point, DROPPED when not kept.
+bool binPoints( const PointColumns &points, const Viewport &vp, int threads, std::vector<uint32_t> &bins,
+                AggregateStats &stats, const std::atomic<bool> *cancel )
+{
+  const size_t n = points.size();
+  bins.resize( n );
+  std::vector<Drops> drops( threads );
+  std::vector<uint64_t> badCategory( threads, 0 );
+  const bool ok = ThreadPool::instance().run( threads, [&]( int t ) {
+    const double *xs = points.x();
+    const double *ys = points.y();
+    const int32_t *cats = points.categories();
+    const int32_t categoryCount = points.categoryCount();
+    const size_t end = rangeStart( n, threads, t + 1 );
+    for ( size_t b = rangeStart( n, threads, t ); b < end; b += BLOCK )
+    {
+      if ( cancelled( cancel ) )
+        return;
+      const size_t blockEnd = std::min( end, b + BLOCK );
+      for ( size_t i = b; i < blockEnd; ++i )
+      {
+        const int64_t p = vp.pixelIndex( xs[i], ys[i] );
+        if ( p < 0 )
+        {
+          drops[t].add( xs[i], ys[i] );
+          bins[i] = DROPPED;
+        }
+        else if ( cats && ( cats[i] < 0 || cats[i] >= categoryCount ) )
+        {
+          ++badCategory[t];
+          bins[i] = DROPPED;
+        }
+        else
+        {
+          bins[i] = static_cast<uint32_t>( p );
+        }
+      }
+    }
+  } );
+  if ( !ok || cancelled( cancel ) )
+    return false;
+  for ( int t = 0; t < threads; ++t )
+  {
+    stats.droppedNonFinite += drops[t].nonFinite;
+    stats.droppedOutside += drops[t].outside;
+    stats.droppedCategory += badCategory[t];
+  }
+  return true;
+}
+
+/*
+ * Pass 2: thread t owns the pixels [p0, p1) and walks all bins in point order, so every pixel
+ * sees its points in exactly Datashader's sequential order, whatever the thread count.
+ *
+ *   bins    [ 7 | 3 | X | 7 | 9 | ... ]   (X = dropped)
+ *   thread0 owns pixels 0..4   -> applies point 1
+ *   thread1 owns pixels 5..9   -> applies points 0, 3, 4 in that order
+ */
+template<typename Apply>
+bool reduceInOrder( const std::vector<uint32_t> &bins, size_t pixels, int threads, const std::atomic<bool> *cancel,
+                    Apply apply )
+{
+  const size_t n = bins.size();
+  const bool ok = ThreadPool::instance().run( threads, [&]( int t ) {
+    const uint32_t p0 = static_cast<uint32_t>( rangeStart( pixels, threads, t ) );
+    const uint32_t span = static_cast<uint32_t>( rangeStart( pixels, threads, t + 1 ) ) - p0;
+    for ( size_t b = 0; b < n; b += BLOCK )
+    {
+      if ( cancelled( cancel ) )
+        return;
+      const size_t blockEnd = std::min( n, b + BLOCK );
+      for ( size_t i = b; i < blockEnd; ++i )
+      {
+        // Unsigned wrap-around turns the two range tests into one (DROPPED never passes).
+        if ( bins[i] - p0 < span )
+          apply( i, bins[i] );
+      }
+    }
+  } );
+  return ok && !cancelled( cancel );
+}
+
+bool aggregateOrdered( const PointColumns &points, const Viewport &vp, Reduction reduction, int threads,
+                       Aggregate &out, const std::atomic<bool> *cancel )
+{
+  std::vector<uint32_t> bins;
+  if ( !binPoints( points, vp, threads, bins, out.stats(), cancel ) )
+    return false;
+  const size_t pixels = static_cast<size_t>( vp.pixelCount() );
+  const double *v = points.values();
+  double *agg = out.values().data();
+  switch ( reduction )
+  {
+    case Reduction::CountCat:
+    {
+      const int32_t *cats = points.categories();
+      const size_t c = static_cast<size_t>( points.categoryCount() );
+      uint32_t *grid = out.counts().data();
+      return reduceInOrder( bins, pixels, threads, cancel, [&]( size_t i, uint32_t p ) { ++grid[p * c + cats[i]]; } );
+    }
+    case Reduction::Sum:
+      // Datashader's sum: NaN values are skipped, a pixel stays NaN until its first value.
+      return reduceInOrder( bins, pixels, threads, cancel, [&]( size_t i, uint32_t p ) {
+        if ( !std::isnan( v[i] ) )
+          agg[p] = std::isnan( agg[p] ) ? v[i] : agg[p] + v[i];
+      } );
+    case Reduction::Min:
+      return reduceInOrder( bins, pixels, threads, cancel, [&]( size_t i, uint32_t p ) {
+        if ( !std::isnan( v[i] ) && ( std::isnan( agg[p] ) || v[i] < agg[p] ) )
+          agg[p] = v[i];
+      } );
+    case Reduction::Max:
+      return reduceInOrder( bins, pixels, threads, cancel, [&]( size_t i, uint32_t p ) {
+        if ( !std::isnan( v[i] ) && ( std::isnan( agg[p] ) || v[i] > agg[p] ) )
+          agg[p] = v[i];
+      } );
+    case Reduction::Mean:
+    {
+      // Datashader's mean: a sum starting at zero and a count of non-NaN values, divided.
+      std::vector<double> sums( pixels, 0.0 );
+      std::vector<uint32_t> counts( pixels, 0u );
+      if ( !reduceInOrder( bins, pixels, threads, cancel, [&]( size_t i, uint32_t p ) {
+             if ( !std::isnan( v[i] ) )
+             {
+               sums[p] += v[i];
+               ++counts[p];
+             }
+           } ) )
+        return false;
+      for ( size_t p = 0; p < pixels; ++p )
+        agg[p] = counts[p] ? sums[p] / counts[p] : std::numeric_limits<double>::quiet_NaN();
+      return true;
+    }
+    case Reduction::Count:
+      break;
+  }
+  return false;
+}
+
+Status checkInputs( const PointColumns &points, const Viewport &viewport, const AggregateSettings &settings )
+{
+  if ( Status s = viewport.validate(); !s )
+    return s;
+  const QString name = reductionName( settings.reduction );
+  const bool needsValues = settings.reduction == Reduction::Sum || settings.reduction == Reduction::Mean
+                           || settings.reduction == Reduction::Min || settings.reduction == Reduction::Max;
+  if ( needsValues && !points.hasValues() && points.size() > 0 )
+    return Status::error( QStringLiteral( "reduction '%1' needs a value column, but the points have none: add a value field or use 'count'" ).arg( name ) );
+  if ( settings.reduction == Reduction::CountCat )
+  {
+    if ( !points.hasCategories() && points.size() > 0 )
+      return Status::error( QStringLiteral( "reduction 'count_cat' needs a category column, but the points have none: add a category field or use 'count'" ) );
+    if ( points.categoryCount() > 1024 )
+      return Status::error( QStringLiteral( "count_cat supports at most 1024 categories, got %1" ).arg( points.categoryCount() ) );
+  }
+  return Status::ok();
+}
+
+} // namespace
+
+Status CpuAggregator::aggregate( const PointColumns &points, const Viewport &viewport, const AggregateSettings &settings,
+                                 Aggregate &out, const std::atomic<bool> *cancel )
+{
+  if ( Status s = checkInputs( points, viewport, settings ); !s )
+    return s;
+  try
+  {
+    out.reset( settings.reduction, viewport.width(), viewport.height(), points.categoryCount() );
+    const int threads = threadsFor( settings, points.size() );
+    const bool done = settings.reduction == Reduction::Count
+                        ? aggregateCount( points, viewport, threads, out, cancel )
+                        : aggregateOrdered( points, viewport, settings.reduction, threads, out, cancel );
+    if ( !done )
+      return Status::error( cancelled( cancel ) ? QStringLiteral( "aggregation cancelled" )
+                                                : QStringLiteral( "aggregation failed: out of memory" ) );
+    AggregateStats &st = out.stats();
+    st.total = points.size();
+    st.inView = st.total - st.droppedNonFinite - st.droppedOutside - st.droppedCategory;
+    return Status::ok();
+  }
+  catch ( const std::bad_alloc & )
+  {
+    return Status::error( QStringLiteral( "out of memory aggregating %1 points onto %2x%3 pixels" )
+                            .arg( points.size() )
+                            .arg( viewport.width() )
+                            .arg( viewport.height() ) );
+  }
+}
+
+} // namespace gridshade

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "aggregate.h"
+#include "cpu_aggregator.h"
+#include "rgba_image.h"
+#include "shade_settings.h"
+
+#include <atomic>
+
+namespace gridshade
+{
+
+//! Wall-clock milliseconds of the stages of one render.
+struct RenderTimings
+{
+    double aggregateMs = 0.0;
+    double shadeMs = 0.0;
+};
+
+//! The aggregate (kept so that a new colormap only needs a reshade), the image and timings.
+struct RenderResult
+{
+    Aggregate aggregate;
+    RgbaImage image;
+    RenderTimings timings;
+};
+
+/**
+ * \brief One density render: aggregate the points on the viewport's grid, then shade.
+ *
+ * Settings are validated before any data moves. Reentrant; any thread. \a cancel is polled
+ * between blocks of points and before shading.
+ */
+class DensityPipeline
+{
+  public:
+    static Status render( const PointColumns &points, const Viewport &viewport, const AggregateSettings &aggregation,
+                          const ShadeSettings &shading, RenderResult &out, const std::atomic<bool> *cancel = nullptr );
+};
+
+} // namespace gridshade

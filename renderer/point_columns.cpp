@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "point_columns.h"
+
+#include <algorithm>
+
+namespace gridshade
+{
+
+PointColumns PointColumns::view( const double *x, const double *y, size_t count )
+{
+  PointColumns p;
+  p.mX = x;
+  p.mY = y;
+  p.mCount = ( x && y ) ? count : 0;
+  return p;
+}
+
+PointColumns PointColumns::owned( std::vector<double> x, std::vector<double> y )
+{
+  PointColumns p;
+  const size_t n = std::min( x.size(), y.size() );
+  p.mOwnedX = std::make_shared<const std::vector<double>>( std::move( x ) );
+  p.mOwnedY = std::make_shared<const std::vector<double>>( std::move( y ) );
+  p.mX = p.mOwnedX->data();
+  p.mY = p.mOwnedY->data();
+  p.mCount = n;
+  return p;
+}
+
+void PointColumns::setValuesView( const double *values )
+{
+  mOwnedValues.reset();
+  mValues = values;
+}
+
+void PointColumns::setValues( std::vector<double> values )
+{
+  values.resize( mCount, 0.0 );
+  mOwnedValues = std::make_shared<const std::vector<double>>( std::move( values ) );
+  mValues = mOwnedValues->data();
+}
+
+void PointColumns::setCategoriesView( const int32_t *categories, int categoryCount )
+{
+  mOwnedCategories.reset();
+  mCategories = categories;
+  mCategoryCount = categories ? std::max( categoryCount, 0 ) : 0;
+}
+
+void PointColumns::setCategories( std::vector<int32_t> categories, int categoryCount )
+{
+  categories.resize( mCount, -1 );
+  mOwnedCategories = std::make_shared<const std::vector<int32_t>>( std::move( categories ) );
+  mCategories = mOwnedCategories->data();
+  mCategoryCount = std::max( categoryCount, 0 );
+}
+
+PointColumns PointColumns::prefix( size_t count ) const
+{
+  PointColumns p = *this;
+  p.mCount = std::min( count, mCount );
+  return p;
+}
+
+} // namespace gridshade

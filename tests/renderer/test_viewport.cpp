@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Datashader's point-to-pixel rule at the edges, and the single north-up flip.
+#include "viewport.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace gridshade;
+
+class TestViewport : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void edges_data();
+    void edges();
+    void roundingLikeDatashader();
+    void validate();
+};
+
+void TestViewport::edges_data()
+{
+  QTest::addColumn<double>( "x" );
+  QTest::addColumn<double>( "y" );
+  QTest::addColumn<qint64>( "index" ); // north-up index into a 4x4 grid, -1 = dropped
+
+  // Extent 0..4 x 0..4 on 4x4 pixels: one unit per pixel. Image row = 3 - floor(y).
+  QTest::newRow( "xmin,ymin corner" ) << 0.0 << 0.0 << qint64( 3 * 4 + 0 );
+  QTest::newRow( "xmax,ymax corner (clamped)" ) << 4.0 << 4.0 << qint64( 0 * 4 + 3 );
+  QTest::newRow( "xmax,ymin corner" ) << 4.0 << 0.0 << qint64( 3 * 4 + 3 );
+  QTest::newRow( "xmin,ymax corner" ) << 0.0 << 4.0 << qint64( 0 );
+  QTest::newRow( "interior edge x=1,y=2" ) << 1.0 << 2.0 << qint64( 1 * 4 + 1 );
+  QTest::newRow( "just below interior edge" ) << std::nextafter( 1.0, 0.0 ) << std::nextafter( 2.0, 0.0 ) << qint64( 2 * 4 + 0 );
+  QTest::newRow( "centre" ) << 2.5 << 1.5 << qint64( 2 * 4 + 2 );
+  QTest::newRow( "just outside xmin" ) << -1e-12 << 1.0 << qint64( -1 );
+  QTest::newRow( "just outside xmax" ) << std::nextafter( 4.0, 5.0 ) << 1.0 << qint64( -1 );
+  QTest::newRow( "just outside ymax" ) << 1.0 << std::nextafter( 4.0, 5.0 ) << qint64( -1 );
+  QTest::newRow( "NaN x" ) << std::numeric_limits<double>::quiet_NaN() << 1.0 << qint64( -1 );
+  QTest::newRow( "NaN y" ) << 1.0 << std::numeric_limits<double>::quiet_NaN() << qint64( -1 );
+  QTest::newRow( "+inf" ) << std::numeric_limits<double>::infinity() << 1.0 << qint64( -1 );
+  QTest::newRow( "-inf" ) << 1.0 << -std::numeric_limits<double>::infinity() << qint64( -1 );
+}
+
+void TestViewport::edges()
+{
+  QFETCH( double, x );
+  QFETCH( double, y );
+  QFETCH( qint64, index );
+  const Viewport vp( Extent { 0, 0, 4, 4 }, 4, 4 );
+  QCOMPARE( static_cast<qint64>( vp.pixelIndex( x, y ) ), index );
+}
+
+void TestViewport::roundingLikeDatashader()
+{
+  // Expected values computed in Python floats (the arithmetic of Datashader's numba kernel).
+  // Extent [0, 0.3] on 3 columns: sx = 3 / 0.3 = 10.0; x = 0.3 (xmax) maps to 3.0 -> clamped to 2.
+  const Viewport vp( Extent { 0.0, 0.0, 0.3, 0.3 }, 3, 3 );
+  QCOMPARE( vp.scaleX(), 10.0 );
+  QCOMPARE( vp.column( 0.1 ), 1 );
+  QCOMPARE( vp.column( 0.2 ), 2 );
+  QCOMPARE( vp.column( 0.3 ), 2 );
+  // [0.1, 0.4] on 3 columns: 0.4 - 0.1 = 0.30000000000000004, sx = 9.999999999999998,
+  // tx = -0.9999999999999999; the interior edge x = 0.2 maps to 0.9999999999999999, so it
+  // lands in column 0, not 1, exactly as in Datashader.
+  const Viewport shifted( Extent { 0.1, 0.0, 0.4, 1.0 }, 3, 1 );
+  QCOMPARE( shifted.scaleX(), 9.999999999999998 );
+  QCOMPARE( shifted.translateX(), -0.9999999999999999 );
+  QCOMPARE( shifted.column( 0.2 ), 0 );
+  QCOMPARE( shifted.column( 0.1 ), 0 );
+  QCOMPARE( shifted.column( 0.4 ), 2 );
+  // The one flip: grid row 0 (ymin) is the last image row.
+  QCOMPARE( vp.imageRow( 0 ), 2 );
+  QCOMPARE( vp.imageRow( 2 ), 0 );
+  QCOMPARE( vp.imageRowCoordinate( 0.3 ), 0.0 );
+  QCOMPARE( vp.imageRowCoordinate( 0.0 ), 3.0 );
+}
+
+void TestViewport::validate()
+{
+  QVERIFY( Viewport( Extent { 0, 0, 1, 1 }, 10, 10 ).validate().isOk() );
+  QVERIFY( !Viewport( Extent { 0, 0, 1, 1 }, 0, 10 ).validate().isOk() );
+  QVERIFY( !Viewport( Extent { 0, 0, 1, 1 }, 10, -1 ).validate().isOk() );
+  QVERIFY( !Viewport( Extent { 1, 0, 1, 1 }, 10, 10 ).validate().isOk() );
+  QVERIFY( !Viewport( Extent { 0, 0, std::numeric_limits<double>::quiet_NaN(), 1 }, 10, 10 ).validate().isOk() );
+  QVERIFY( !Viewport( Extent { 0, 0, 1, 1 }, 10, 10, 0.0 ).validate().isOk() );
+  const Status s = Viewport( Extent { 0, 0, 1, 1 }, 0, 5 ).validate();
+  QVERIFY2( s.message().contains( QStringLiteral( "0x5" ) ), qPrintable( s.message() ) );
+}
+
+QTEST_APPLESS_MAIN( TestViewport )
+#include "test_viewport.moc"
