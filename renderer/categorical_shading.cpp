@@ -89,7 +89,10 @@ Status shadeCategories( const Aggregate &aggregate, const ShadeSettings &s, Rgba
 {
   const int categories = aggregate.categoryCount();
   if ( categories == 0 )
+  {
+    std::fill( out.data(), out.data() + out.pixelCount(), 0u );
     return Status::ok();
+  }
   const std::vector<Rgb> key = s.colorKey.empty() ? defaultColorKey() : s.colorKey;
   if ( static_cast<int>( key.size() ) < categories )
     return Status::error( QStringLiteral( "insufficient colours provided (%1) for the categories available (%2): give one colour per category" )

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cpu_aggregator.h"
 
+#include "point_binner.h"
 #include "thread_pool.h"
 
 #include <algorithm>
@@ -15,6 +16,8 @@ namespace
 {
 
 constexpr size_t BLOCK = size_t( 1 ) << 16;
+// Points binned at a time into a small index buffer that stays in L1 cache.
+constexpr size_t BIN_CHUNK = 2048;
 constexpr uint32_t DROPPED = std::numeric_limits<uint32_t>::max();
 
 bool cancelled( const std::atomic<bool> *cancel )
@@ -26,14 +29,6 @@ struct Drops
 {
     uint64_t nonFinite = 0;
     uint64_t outside = 0;
-
-    void add( double x, double y )
-    {
-      if ( std::isfinite( x ) && std::isfinite( y ) )
-        ++outside;
-      else
-        ++nonFinite;
-    }
 };
 
 int threadsFor( const AggregateSettings &settings, size_t points )
@@ -61,47 +56,42 @@ bool aggregateCount( const PointColumns &points, const Viewport &vp, int threads
 {
   const size_t n = points.size();
   const size_t pixels = static_cast<size_t>( vp.pixelCount() );
-  std::vector<std::vector<uint32_t>> grids( threads > 1 ? threads - 1 : 0 );
+  const PointBinner binner( vp );
+  // Each grid ends with the binner's dummy slots, which collect the points that are not kept.
+  std::vector<std::vector<uint32_t>> grids( threads );
   std::vector<Drops> drops( threads );
   const bool ok = ThreadPool::instance().run( threads, [&]( int t ) {
-    uint32_t *grid = out.counts().data();
-    if ( t > 0 )
-    {
-      grids[t - 1].assign( pixels, 0u );
-      grid = grids[t - 1].data();
-    }
-    const double *xs = points.x();
-    const double *ys = points.y();
+    grids[t].assign( pixels + PointBinner::DUMMY_SLOTS, 0u );
+    uint32_t *grid = grids[t].data();
+    std::vector<uint32_t> index( BIN_CHUNK );
     const size_t end = rangeStart( n, threads, t + 1 );
-    Drops d;
-    for ( size_t b = rangeStart( n, threads, t ); b < end; b += BLOCK )
+    uint64_t nonFinite = 0;
+    for ( size_t b = rangeStart( n, threads, t ); b < end; b += BIN_CHUNK )
     {
-      if ( cancelled( cancel ) )
+      if ( ( b & ( BLOCK - 1 ) ) < BIN_CHUNK && cancelled( cancel ) )
         break;
-      const size_t blockEnd = std::min( end, b + BLOCK );
-      for ( size_t i = b; i < blockEnd; ++i )
-      {
-        const int64_t p = vp.pixelIndex( xs[i], ys[i] );
-        if ( p >= 0 )
-          ++grid[p];
-        else
-          d.add( xs[i], ys[i] );
-      }
+      const size_t count = std::min( end - b, BIN_CHUNK );
+      nonFinite += binner.binBlock( points.x() + b, points.y() + b, index.data(), count );
+      for ( size_t i = 0; i < count; ++i )
+        ++grid[index[i]];
     }
-    drops[t] = d;
+    uint64_t notKept = 0;
+    for ( uint32_t k = 0; k < PointBinner::DUMMY_SLOTS; ++k )
+      notKept += grid[pixels + k];
+    drops[t].nonFinite = nonFinite;
+    drops[t].outside = notKept - nonFinite;
   } );
   if ( !ok || cancelled( cancel ) )
     return false;
-  if ( !grids.empty() )
-  {
-    ThreadPool::instance().run( threads, [&]( int t ) {
-      uint32_t *dst = out.counts().data();
-      const size_t end = rangeStart( pixels, threads, t + 1 );
-      for ( const std::vector<uint32_t> &g : grids )
-        for ( size_t p = rangeStart( pixels, threads, t ); p < end; ++p )
-          dst[p] += g[p];
-    } );
-  }
+  ThreadPool::instance().run( threads, [&]( int t ) {
+    uint32_t *dst = out.counts().data();
+    const size_t begin = rangeStart( pixels, threads, t );
+    const size_t end = rangeStart( pixels, threads, t + 1 );
+    std::copy( grids[0].begin() + begin, grids[0].begin() + end, dst + begin );
+    for ( size_t g = 1; g < grids.size(); ++g )
+      for ( size_t p = begin; p < end; ++p )
+        dst[p] += grids[g][p];
+  } );
   for ( const Drops &d : drops )
   {
     out.stats().droppedNonFinite += d.nonFinite;
@@ -111,40 +101,37 @@ bool aggregateCount( const PointColumns &points, const Viewport &vp, int threads
 }
 
 // Pass 1 of the ordered reductions: the pixel of every point, DROPPED when not kept.
-bool binPoints( const PointColumns &points, const Viewport &vp, int threads, std::vector<uint32_t> &bins,
-                AggregateStats &stats, const std::atomic<bool> *cancel )
+bool binPoints( const PointColumns &points, const Viewport &vp, int threads, bool checkCategories,
+                std::vector<uint32_t> &bins, AggregateStats &stats, const std::atomic<bool> *cancel )
 {
   const size_t n = points.size();
   bins.resize( n );
+  const PointBinner binner( vp );
   std::vector<Drops> drops( threads );
   std::vector<uint64_t> badCategory( threads, 0 );
   const bool ok = ThreadPool::instance().run( threads, [&]( int t ) {
-    const double *xs = points.x();
-    const double *ys = points.y();
-    const int32_t *cats = points.categories();
+    // Only count_cat drops points for their category; other reductions ignore the column.
+    const int32_t *cats = checkCategories ? points.categories() : nullptr;
     const int32_t categoryCount = points.categoryCount();
     const size_t end = rangeStart( n, threads, t + 1 );
     for ( size_t b = rangeStart( n, threads, t ); b < end; b += BLOCK )
     {
       if ( cancelled( cancel ) )
         return;
-      const size_t blockEnd = std::min( end, b + BLOCK );
-      for ( size_t i = b; i < blockEnd; ++i )
+      const size_t count = std::min( end - b, BLOCK );
+      uint32_t *out = bins.data() + b;
+      drops[t].nonFinite += binner.binBlock( points.x() + b, points.y() + b, out, count );
+      for ( size_t i = 0; i < count; ++i )
       {
-        const int64_t p = vp.pixelIndex( xs[i], ys[i] );
-        if ( p < 0 )
+        if ( out[i] >= binner.dummyBase() )
         {
-          drops[t].add( xs[i], ys[i] );
-          bins[i] = DROPPED;
+          ++drops[t].outside;
+          out[i] = DROPPED;
         }
-        else if ( cats && ( cats[i] < 0 || cats[i] >= categoryCount ) )
+        else if ( cats && ( cats[b + i] < 0 || cats[b + i] >= categoryCount ) )
         {
           ++badCategory[t];
-          bins[i] = DROPPED;
-        }
-        else
-        {
-          bins[i] = static_cast<uint32_t>( p );
+          out[i] = DROPPED;
         }
       }
     }
@@ -153,8 +140,9 @@ bool binPoints( const PointColumns &points, const Viewport &vp, int threads, std
     return false;
   for ( int t = 0; t < threads; ++t )
   {
+    // drops[t].outside counted every point not kept, the non-finite ones included.
     stats.droppedNonFinite += drops[t].nonFinite;
-    stats.droppedOutside += drops[t].outside;
+    stats.droppedOutside += drops[t].outside - drops[t].nonFinite;
     stats.droppedCategory += badCategory[t];
   }
   return true;
@@ -196,7 +184,7 @@ bool aggregateOrdered( const PointColumns &points, const Viewport &vp, Reduction
                        Aggregate &out, const std::atomic<bool> *cancel )
 {
   std::vector<uint32_t> bins;
-  if ( !binPoints( points, vp, threads, bins, out.stats(), cancel ) )
+  if ( !binPoints( points, vp, threads, reduction == Reduction::CountCat, bins, out.stats(), cancel ) )
     return false;
   const size_t pixels = static_cast<size_t>( vp.pixelCount() );
   const double *v = points.values();

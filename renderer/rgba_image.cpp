@@ -24,6 +24,13 @@ RgbaImage::RgbaImage( int width, int height )
   , mBuffer( std::make_shared<std::vector<uint32_t>>( static_cast<size_t>( mWidth ) * mHeight, 0u ) )
 {}
 
+void RgbaImage::prepare( int width, int height )
+{
+  if ( mBuffer && mBuffer.use_count() == 1 && width == mWidth && height == mHeight )
+    return;
+  *this = RgbaImage( width, height );
+}
+
 uint32_t RgbaImage::pack( uint8_t r, uint8_t g, uint8_t b, uint8_t a )
 {
   const uint8_t bytes[4] = { r, g, b, a };

@@ -29,6 +29,13 @@ class RgbaImage
     //! A transparent image (all bytes zero).
     RgbaImage( int width, int height );
 
+    /**
+     * Makes this a \a width x \a height image for the engine to overwrite completely. The buffer
+     * is reused when it already has that size and no copy or QImage view shares it (saving the
+     * allocation and page faults of a new one); its old pixels then remain until overwritten.
+     */
+    void prepare( int width, int height );
+
     int width() const { return mWidth; }
     int height() const { return mHeight; }
     bool isNull() const { return !mBuffer || mWidth <= 0 || mHeight <= 0; }

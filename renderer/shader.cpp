@@ -3,6 +3,7 @@
 
 #include "color_lookup.h"
 #include "spread.h"
+#include "thread_pool.h"
 #include "value_transform.h"
 
 #include <algorithm>
@@ -74,18 +75,35 @@ namespace detail
 Status shadeCounts( const Aggregate &aggregate, const ShadeSettings &s, RgbaImage &out )
 {
   const std::vector<uint32_t> &c = aggregate.counts();
-  uint32_t cmin = std::numeric_limits<uint32_t>::max();
-  uint32_t cmax = 0;
-  for ( uint32_t v : c )
-  {
-    if ( v )
+  const size_t pixels = c.size();
+  const int threads = pixels >= ( 1u << 16 ) ? ThreadPool::defaultThreadCount() : 1;
+  auto rangeOf = [&]( int t, size_t &begin, size_t &end ) {
+    begin = pixels * t / threads;
+    end = pixels * ( t + 1 ) / threads;
+  };
+  std::vector<uint32_t> mins( threads, std::numeric_limits<uint32_t>::max() ), maxs( threads, 0 );
+  ThreadPool::instance().run( threads, [&]( int t ) {
+    size_t begin, end;
+    rangeOf( t, begin, end );
+    uint32_t lo = std::numeric_limits<uint32_t>::max(), hi = 0;
+    for ( size_t p = begin; p < end; ++p )
     {
-      cmin = std::min( cmin, v );
-      cmax = std::max( cmax, v );
+      // Empty pixels (0) must not be the minimum: map them to the largest value.
+      const uint32_t v = c[p];
+      lo = std::min( lo, v - 1 );
+      hi = std::max( hi, v );
     }
-  }
+    mins[t] = lo + 1;
+    maxs[t] = hi;
+  } );
+  const uint32_t cmin = *std::min_element( mins.begin(), mins.end() );
+  const uint32_t cmax = *std::max_element( maxs.begin(), maxs.end() );
+  uint32_t *px = out.data();
   if ( cmax == 0 )
-    return Status::ok(); // nothing to draw: Datashader returns an all-zero image
+  {
+    std::fill( px, px + pixels, 0u ); // nothing to draw: Datashader returns an all-zero image
+    return Status::ok();
+  }
   if ( s.hasSpan && s.spanMin < 0.0 )
     return Status::error( QStringLiteral( "span minimum %1 is negative, which a count aggregate cannot hold: use a span >= 0" ).arg( s.spanMin ) );
 
@@ -101,8 +119,6 @@ Status shadeCounts( const Aggregate &aggregate, const ShadeSettings &s, RgbaImag
     return v - offset;
   };
   const uint32_t dmax = offsetValue( cmax );
-  const size_t pixels = c.size();
-  uint32_t *px = out.data();
 
   if ( !s.useValueTable || dmax >= VALUE_TABLE_LIMIT )
   {
@@ -119,11 +135,22 @@ Status shadeCounts( const Aggregate &aggregate, const ShadeSettings &s, RgbaImag
   }
 
   // Value table: the colour of a pixel depends only on its count, so colour each distinct
-  // count once. pixelsPerValue doubles as eq_hist's exact histogram.
-  std::vector<uint32_t> pixelsPerValue( static_cast<size_t>( dmax ) + 1, 0u );
-  for ( uint32_t v : c )
-    if ( v )
-      ++pixelsPerValue[offsetValue( v )];
+  // count once. pixelsPerValue doubles as eq_hist's exact histogram. Slot 0 of `table` is
+  // for empty pixels, slot v + 1 for offset value v.
+  const size_t slots = static_cast<size_t>( dmax ) + 2;
+  std::vector<std::vector<uint32_t>> partial( threads );
+  ThreadPool::instance().run( threads, [&]( int t ) {
+    size_t begin, end;
+    rangeOf( t, begin, end );
+    partial[t].assign( slots, 0u );
+    uint32_t *h = partial[t].data();
+    for ( size_t p = begin; p < end; ++p )
+      ++h[c[p] ? offsetValue( c[p] ) + 1 : 0];
+  } );
+  std::vector<uint32_t> pixelsPerValue( partial[0].begin() + 1, partial[0].end() );
+  for ( int t = 1; t < threads; ++t )
+    for ( size_t v = 0; v + 1 < slots; ++v )
+      pixelsPerValue[v] += partial[t][v + 1];
   const ValueTransform tf = s.hasSpan ? ValueTransform( s.how ) : ValueTransform::fromValueCounts( s.how, pixelsPerValue );
   Span span;
   if ( s.hasSpan )
@@ -133,12 +160,26 @@ Status shadeCounts( const Aggregate &aggregate, const ShadeSettings &s, RgbaImag
       if ( pixelsPerValue[v] )
         span.include( tf( static_cast<double>( v ) ) );
   const ColorLookup lookup( s.colormap, span.lo, span.hi, s.alpha, s.minAlpha );
-  std::vector<uint32_t> table( static_cast<size_t>( dmax ) + 1, 0u );
+  std::vector<uint32_t> table( slots, 0u );
   for ( size_t v = 0; v <= dmax; ++v )
     if ( pixelsPerValue[v] )
-      table[v] = lookup( tf( static_cast<double>( v ) ) );
-  for ( size_t p = 0; p < pixels; ++p )
-    px[p] = c[p] ? table[offsetValue( c[p] )] : 0u;
+      table[v + 1] = lookup( tf( static_cast<double>( v ) ) );
+  ThreadPool::instance().run( threads, [&]( int t ) {
+    size_t begin, end;
+    rangeOf( t, begin, end );
+    if ( s.hasSpan )
+    {
+      for ( size_t p = begin; p < end; ++p )
+        px[p] = c[p] ? table[offsetValue( c[p] ) + 1] : 0u;
+    }
+    else
+    {
+      // Without a span the slot is c - offset + 1, and 0 for an empty pixel (branch-free).
+      const uint32_t shift = offset - 1;
+      for ( size_t p = begin; p < end; ++p )
+        px[p] = table[c[p] ? c[p] - shift : 0];
+    }
+  } );
   return Status::ok();
 }
 
@@ -155,7 +196,10 @@ Status shadeFloats( const Aggregate &aggregate, const ShadeSettings &s, RgbaImag
       vmin = v[p];
   }
   if ( std::isnan( vmin ) )
+  {
+    std::fill( out.data(), out.data() + pixels, 0u );
     return Status::ok();
+  }
   const double offset = s.hasSpan ? s.spanMin : vmin;
   std::vector<double> d( pixels, 0.0 );
   for ( size_t p = 0; p < pixels; ++p )
@@ -181,7 +225,7 @@ Status Shader::shade( const Aggregate &aggregate, const ShadeSettings &settings,
     return Status::error( QStringLiteral( "cannot shade an empty %1x%2 aggregate" ).arg( aggregate.width() ).arg( aggregate.height() ) );
   try
   {
-    out = RgbaImage( aggregate.width(), aggregate.height() );
+    out.prepare( aggregate.width(), aggregate.height() );
     Status st;
     switch ( aggregate.reduction() )
     {

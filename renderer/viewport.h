@@ -66,8 +66,9 @@ class Viewport
       return r >= mHeight ? mHeight - 1 : static_cast<int>( r );
     }
 
-    //! The single south-up to north-up flip of the engine.
-    int imageRow( int gridRow ) const { return mHeight - 1 - gridRow; }
+    //! The single south-up to north-up flip of the engine (PointBinner's vectorised loop uses flipRow() too).
+    int imageRow( int gridRow ) const { return flipRow( gridRow, mHeight ); }
+    static constexpr int flipRow( int gridRow, int height ) { return height - 1 - gridRow; }
 
     //! Index into a north-up row-major image of a point, or -1 when the point is not kept.
     int64_t pixelIndex( double x, double y ) const
