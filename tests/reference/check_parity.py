@@ -18,6 +18,7 @@ writes <case>.ref.png and <case>.diff.png for the cases that differ.
 """
 
 import argparse
+import math
 import os
 import shutil
 import subprocess
@@ -25,8 +26,12 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-from PIL import Image
+try:
+    import numpy as np
+    from PIL import Image
+except ImportError as e:  # pragma: no cover
+    sys.exit('check_parity.py: %s: run it with Debian\'s /usr/bin/python3 and '
+             'apt-get install python3-numpy python3-pil' % e)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ds_reference as ds  # noqa: E402
@@ -42,7 +47,12 @@ CSV_GRID = {
     'dense': ((0.0, 0.0, 8.0, 6.0), (8, 6)),
     'sparse': ((0.0, 0.0, 64.0, 48.0), (64, 48)),
     'outside': ((0.0, 0.0, 10.0, 10.0), (16, 16)),
+    # Scattered points whose occupied fraction makes dynspread pick a radius of 1, 2 and 3.
+    'scatter1': ((0.0, 0.0, 160.0, 120.0), (160, 120)),
+    'scatter2': ((0.0, 0.0, 160.0, 120.0), (160, 120)),
+    'scatter3': ((0.0, 0.0, 160.0, 120.0), (160, 120)),
 }
+SCATTER_FRACTION = {'scatter1': 0.015, 'scatter2': 0.006, 'scatter3': 0.002}
 
 
 class Case:
@@ -121,14 +131,22 @@ def cases():
         Case('count_cat-cbrt-span', 'values', reduction='count_cat', how='cbrt', span=(2, 30)),
         Case('count_cat-dense-eq_hist', 'dense', reduction='count_cat'),
         Case('count_cat-dense-linear', 'dense', reduction='count_cat', how='linear'),
-        Case('count_cat-dense-linear-span', 'dense', reduction='count_cat', how='linear', span=(10.5, 60.5)),
+        Case('count_cat-dense-linear-span', 'dense', reduction='count_cat', how='linear', span=(10.5, 60.5),
+             alpha=200),
         Case('spread2-eq_hist-Z12', 'scene', spread=2, zoom='Z12'),
         Case('spread2-eq_hist-Z4', 'scene', spread=2, zoom='Z4'),
         Case('spread2-red-log-Z8', 'scene', how='log', cmap='#ff0000', spread=2, zoom='Z8'),
         Case('spread1-count_cat', 'values', reduction='count_cat', spread=1),
+        Case('spread2-scatter1-red-eq_hist', 'scatter1', cmap='#ff0000', spread=2),
         Case('dynspread-eq_hist-Z12', 'scene', dynspread=(0.5, 3), zoom='Z12'),
         Case('dynspread-red-Z8', 'scene', cmap='#ff0000', dynspread=(0.5, 3), zoom='Z8'),
-        Case('dynspread-sparse', 'sparse', how='linear', dynspread=(0.5, 3)),
+        Case('dynspread-scatter1-fire', 'scatter1', dynspread=(0.5, 3)),
+        Case('dynspread-scatter2-red-log', 'scatter2', how='log', cmap='#ff0000', dynspread=(0.5, 3)),
+        Case('dynspread-scatter3-count_cat', 'scatter3', reduction='count_cat', dynspread=(0.5, 3)),
+        Case('dynspread-scatter2-count_cat-cbrt', 'scatter2', reduction='count_cat', how='cbrt',
+             dynspread=(0.5, 3)),
+        Case('dynspread-scatter3-t0.9-max5', 'scatter3', cmap='viridis', dynspread=(0.9, 5)),
+        Case('spread1-dynspread-scatter3-red', 'scatter3', cmap='#ff0000', spread=1, dynspread=(1.0, 2)),
         Case('dynspread-count_cat', 'values', reduction='count_cat', dynspread=(0.5, 3)),
         Case('uniform-linear', 'sparse', how='linear'),
         Case('uniform-eq_hist-red', 'sparse', cmap='#ff0000'),
@@ -174,6 +192,14 @@ def make_points():
     # 'sparse': isolated single points, every non-empty pixel holds exactly one.
     cells = rng.choice(64 * 48, 90, replace=False)
     sets['sparse'] = dict(x=(cells % 64) + 0.5, y=(cells // 64) + 0.5, v=np.ones(90), c=np.zeros(90, dtype=int))
+    # 'scatter<r>': distinct random cells of a 160x120 grid, 1..6 points each, any category.
+    for name, fraction in sorted(SCATTER_FRACTION.items()):
+        cells = rng.choice(160 * 120, int(round(fraction * 160 * 120)), replace=False)
+        per = rng.integers(1, 7, len(cells))
+        cells = np.repeat(cells, per)
+        sets[name] = dict(x=(cells % 160) + rng.uniform(0.1, 0.9, len(cells)),
+                          y=(cells // 160) + rng.uniform(0.1, 0.9, len(cells)),
+                          v=np.ones(len(cells)), c=rng.integers(0, 3, len(cells)))
     # 'outside': nothing in view.
     sets['outside'] = dict(x=np.array([-5.0, 20.0, 3.0]), y=np.array([3.0, 4.0, 11.0]), v=np.ones(3),
                            c=np.zeros(3, dtype=int))
@@ -218,6 +244,70 @@ def aggregate(pts, source, reduction):
                 raise ValueError(reduction)
         agg = agg.reshape(h, w)
     return np.flipud(agg)
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-check of the reference: the vectorised spread and density against plain pixel loops
+# ---------------------------------------------------------------------------------------------
+
+def _over_scalar(src, dst):
+    s = [((src >> k) & 255) / 255 for k in (0, 8, 16, 24)]
+    d = [((dst >> k) & 255) / 255 for k in (0, 8, 16, 24)]
+    keep = 1 - s[3]
+    a = s[3] + d[3] * keep
+    if a == 0:
+        return 0
+    rgb = [(s[k] * s[3] + d[k] * d[3] * keep) / a for k in range(3)]
+    return int(a * 255) << 24 | int(rgb[2] * 255) << 16 | int(rgb[1] * 255) << 8 | int(rgb[0] * 255)
+
+
+def _spread_by_loop(img, px):
+    stencil = ds.circle_mask(px)
+    h, w = img.shape
+    buf = [[0] * (w + 2 * px) for _ in range(h + 2 * px)]
+    for y in range(h):
+        for x in range(w):
+            el = int(img[y, x])
+            if not (el >> 24) & 255:
+                continue
+            for i in range(2 * px + 1):
+                for j in range(2 * px + 1):
+                    if stencil[i, j]:
+                        cur = buf[y + i][x + j]
+                        buf[y + i][x + j] = el if cur == 0 else _over_scalar(el, cur)
+    return np.array([row[px:px + w] for row in buf[px:px + h]], dtype=np.uint32)
+
+
+def _density_by_loop(img, px):
+    h, w = img.shape
+    filled = [[bool((int(img[y, x]) >> 24) & 255) for x in range(w)] for y in range(h)]
+    n = crowded = 0
+    for y in range(h):
+        for x in range(w):
+            if filled[y][x]:
+                n += 1
+                around = sum(filled[i][j] for i in range(max(0, y - px), min(y + px + 1, h))
+                             for j in range(max(0, x - px), min(x + px + 1, w)))
+                crowded += around > 1
+    return crowded / n if n else np.inf
+
+
+def self_check():
+    """Problems found in ds_reference's vectorised spread / density (empty list when none)."""
+    rng = np.random.default_rng(7)
+    problems = []
+    for px, fill in ((1, 0.3), (2, 0.08), (3, 0.03)):
+        img = rng.integers(0, 2 ** 32, (36, 44), dtype=np.uint64).astype(np.uint32)
+        img[rng.random(img.shape) > fill] = 0
+        img[rng.random(img.shape) < 0.1] &= np.uint32(0x00ffffff)  # colour behind alpha 0
+        if not np.array_equal(ds.spread(img, px), _spread_by_loop(img, px)):
+            problems.append('spread(px=%d)' % px)
+        for r in (1, 2, 4):
+            if ds.rgb_density(img, r) != _density_by_loop(img, r):
+                problems.append('rgb_density(px=%d)' % r)
+    if ds.circle_mask(2).sum() != 21 or ds.circle_mask(1).sum() != 9:
+        problems.append('circle_mask')
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,34 +385,61 @@ def compare(case, exe, work, csv_paths, points, keep):
     return ok, '; '.join(notes)
 
 
+def _avx512_targets():
+    """NumPy's enabled AVX-512 dispatch targets (on such machines log1p and power use SVML)."""
+    try:
+        from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:
+        return []
+    return [k for k in __cpu_dispatch__ if k.startswith('AVX512') and __cpu_features__.get(k)]
+
+
+def _transcendentals_are_libm():
+    """True when NumPy's log1p and power (Datashader's log and cbrt) give libm's results."""
+    x = np.concatenate([np.arange(4096.0), np.linspace(0.0, 1e6, 4096)])
+    return (np.array_equal(np.log1p(x), [math.log1p(v) for v in x])
+            and np.array_equal(x ** (1 / 3.), [math.pow(v, 1 / 3.) for v in x]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('exe', help='path of gridshade-render')
     parser.add_argument('-k', dest='filter', default='', help='only cases whose name contains this')
     parser.add_argument('--keep', metavar='DIR', help='keep renders (and diffs of failing cases) in DIR')
+    parser.add_argument('--transcendental-only', action='store_true',
+                        help='only the log and cbrt cases (used for the libm pass)')
     opts = parser.parse_args()
     if not os.access(opts.exe, os.X_OK):
         print('error: %s is not an executable' % opts.exe, file=sys.stderr)
         return 2
-    selected = [c for c in cases() if opts.filter in c.name]
+    selected = [c for c in cases() if opts.filter in c.name
+                and (not opts.transcendental_only or c.how in ('log', 'cbrt'))]
     if not selected:
         print('error: no case matches %r' % opts.filter, file=sys.stderr)
         return 2
     work = opts.keep or tempfile.mkdtemp(prefix='gridshade-parity-')
     os.makedirs(work, exist_ok=True)
     start = time.time()
+    failed = []
     try:
+        libm = _transcendentals_are_libm()
+        print('Datashader 0.19 parity, numpy %s (%s), log1p/power %s, %d cases' % (
+            np.__version__, np.__file__, 'as libm' if libm else 'NOT libm (SVML)', len(selected)))
+        if not opts.transcendental_only:
+            problems = self_check()
+            print('%s reference self-check (vectorised spread/density = pixel loops)%s' % (
+                'FAIL' if problems else 'PASS', ': ' + ', '.join(problems) if problems else ''))
+            if problems:
+                failed.append('self-check')
         points = make_points()
         csv_paths = {}
         for name in sorted({c.source for c in selected} - {'scene'}):
             csv_paths[name] = os.path.join(work, name + '.csv')
             write_csv(csv_paths[name], points[name])
-        print('Datashader 0.19 parity, numpy %s (%s), %d cases' % (np.__version__, np.__file__, len(selected)))
-        failed = []
         for case in selected:
             t0 = time.time()
             ok, message = compare(case, opts.exe, work, csv_paths, points, opts.keep)
-            print('%s %-34s %s (%.2f s)' % ('PASS' if ok else 'FAIL', case.name, message, time.time() - t0))
+            print('%s %-36s %s (%.2f s)' % ('PASS' if ok else 'FAIL', case.name, message, time.time() - t0))
             sys.stdout.flush()
             if not ok:
                 failed.append(case.name)
@@ -330,9 +447,21 @@ def main():
         if not opts.keep:
             shutil.rmtree(work, ignore_errors=True)
     print('%d/%d cases match Datashader bit for bit (%.1f s)%s' % (
-        len(selected) - len(failed), len(selected), time.time() - start,
-        '' if not failed else '; differing: ' + ', '.join(failed)))
-    return 1 if failed else 0
+        len(selected) - len([f for f in failed if f != 'self-check']), len(selected), time.time() - start,
+        '' if not failed else '; failing: ' + ', '.join(failed)))
+    status = 1 if failed else 0
+    # Datashader's log and cbrt go through NumPy's log1p and power, which on AVX-512 machines
+    # are SVML kernels (up to 1 ulp away from libm). Check the libm flavour too.
+    simd = _avx512_targets()
+    if simd and not libm and not opts.transcendental_only and any(c.how in ('log', 'cbrt') for c in selected):
+        print('--- again with NPY_DISABLE_CPU_FEATURES="%s" (libm log1p/power) ---' % ' '.join(simd))
+        sys.stdout.flush()
+        argv = [sys.executable, os.path.abspath(__file__), opts.exe, '-k', opts.filter, '--transcendental-only']
+        if opts.keep:
+            argv += ['--keep', os.path.join(opts.keep, 'libm')]
+        again = subprocess.run(argv, env=dict(os.environ, NPY_DISABLE_CPU_FEATURES=' '.join(simd)))
+        status = status or (1 if again.returncode else 0)
+    return status
 
 
 if __name__ == '__main__':
