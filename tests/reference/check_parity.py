@@ -47,6 +47,9 @@ CSV_GRID = {
     'dense': ((0.0, 0.0, 8.0, 6.0), (8, 6)),
     'sparse': ((0.0, 0.0, 64.0, 48.0), (64, 48)),
     'outside': ((0.0, 0.0, 10.0, 10.0), (16, 16)),
+    # Pixel totals 0,1,2,2,3,3,3: eq_hist alphas that sit on an integer, so that the binned
+    # (float) and exact (integer) histogram paths give different bytes.
+    'tiny': ((0.0, 0.0, 7.0, 1.0), (7, 1)),
     # Scattered points whose occupied fraction makes dynspread pick a radius of 1, 2 and 3.
     'scatter1': ((0.0, 0.0, 160.0, 120.0), (160, 120)),
     'scatter2': ((0.0, 0.0, 160.0, 120.0), (160, 120)),
@@ -129,6 +132,8 @@ def cases():
         Case('count_cat-linear', 'values', reduction='count_cat', how='linear'),
         Case('count_cat-log', 'values', reduction='count_cat', how='log'),
         Case('count_cat-cbrt-span', 'values', reduction='count_cat', how='cbrt', span=(2, 30)),
+        Case('count_cat-tiny-eq_hist', 'tiny', reduction='count_cat'),
+        Case('count-tiny-eq_hist-red', 'tiny', cmap='#ff0000'),
         Case('count_cat-dense-eq_hist', 'dense', reduction='count_cat'),
         Case('count_cat-dense-linear', 'dense', reduction='count_cat', how='linear'),
         Case('count_cat-dense-linear-span', 'dense', reduction='count_cat', how='linear', span=(10.5, 60.5),
@@ -200,6 +205,10 @@ def make_points():
         sets[name] = dict(x=(cells % 160) + rng.uniform(0.1, 0.9, len(cells)),
                           y=(cells // 160) + rng.uniform(0.1, 0.9, len(cells)),
                           v=np.ones(len(cells)), c=rng.integers(0, 3, len(cells)))
+    # 'tiny': see CSV_GRID; categories cycle so that colours mix.
+    per_pixel = [0, 1, 2, 2, 3, 3, 3]
+    tx = np.repeat(np.arange(7.0), per_pixel) + 0.5
+    sets['tiny'] = dict(x=tx, y=np.full(len(tx), 0.5), v=np.ones(len(tx)), c=np.arange(len(tx)) % 3)
     # 'outside': nothing in view.
     sets['outside'] = dict(x=np.array([-5.0, 20.0, 3.0]), y=np.array([3.0, 4.0, 11.0]), v=np.ones(3),
                            c=np.zeros(3, dtype=int))
