@@ -73,6 +73,7 @@ void Aggregate::reset( Reduction reduction, int width, int height, int categoryC
   mCategoryCount = reduction == Reduction::CountCat ? categoryCount : 0;
   mStats = AggregateStats();
   const size_t pixels = static_cast<size_t>( width ) * static_cast<size_t>( height );
+  // Keep the capacity: a caller that aggregates again into the same object reuses the memory.
   mCounts.clear();
   mValues.clear();
   if ( reduction == Reduction::Count )

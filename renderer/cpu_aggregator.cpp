@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <new>
 
 namespace gridshade
@@ -46,6 +48,44 @@ size_t rangeStart( size_t n, int parts, int i )
 }
 
 /*
+ * Per-thread count grids are a few MiB each; handing them back and forth between renders spares
+ * the allocation and, above all, the page faults of fresh memory on every render.
+ */
+class GridPool
+{
+  public:
+    static GridPool &instance()
+    {
+      static GridPool pool;
+      return pool;
+    }
+
+    std::unique_ptr<std::vector<uint32_t>> take()
+    {
+      std::lock_guard<std::mutex> lock( mMutex );
+      if ( mFree.empty() )
+        return std::make_unique<std::vector<uint32_t>>();
+      std::unique_ptr<std::vector<uint32_t>> grid = std::move( mFree.back() );
+      mFree.pop_back();
+      return grid;
+    }
+
+    void give( std::unique_ptr<std::vector<uint32_t>> grid )
+    {
+      // Keep a few grids of up to 64 MiB (a 4096 x 4096 canvas); let bigger ones go.
+      if ( grid->capacity() > ( size_t( 16 ) << 20 ) )
+        return;
+      std::lock_guard<std::mutex> lock( mMutex );
+      if ( mFree.size() < 8 )
+        mFree.push_back( std::move( grid ) );
+    }
+
+  private:
+    std::mutex mMutex;
+    std::vector<std::unique_ptr<std::vector<uint32_t>>> mFree;
+};
+
+/*
  * count: each thread bins a contiguous slice of the points into its own grid; integer sums
  * make the merge exact in any order.
  *
@@ -58,11 +98,15 @@ bool aggregateCount( const PointColumns &points, const Viewport &vp, int threads
   const size_t pixels = static_cast<size_t>( vp.pixelCount() );
   const PointBinner binner( vp );
   // Each grid ends with the binner's dummy slots, which collect the points that are not kept.
-  std::vector<std::vector<uint32_t>> grids( threads );
+  // Thread 0 counts straight into the output; the others into pooled grids merged afterwards.
+  std::vector<std::unique_ptr<std::vector<uint32_t>>> grids( threads );
+  for ( int t = 1; t < threads; ++t )
+    grids[t] = GridPool::instance().take();
   std::vector<Drops> drops( threads );
   const bool ok = ThreadPool::instance().run( threads, [&]( int t ) {
-    grids[t].assign( pixels + PointBinner::DUMMY_SLOTS, 0u );
-    uint32_t *grid = grids[t].data();
+    std::vector<uint32_t> &mine = t == 0 ? out.counts() : *grids[t];
+    mine.assign( pixels + PointBinner::DUMMY_SLOTS, 0u );
+    uint32_t *grid = mine.data();
     std::vector<uint32_t> index( BIN_CHUNK );
     const size_t end = rangeStart( n, threads, t + 1 );
     uint64_t nonFinite = 0;
@@ -81,17 +125,25 @@ bool aggregateCount( const PointColumns &points, const Viewport &vp, int threads
     drops[t].nonFinite = nonFinite;
     drops[t].outside = notKept - nonFinite;
   } );
+  if ( ok && !cancelled( cancel ) )
+  {
+    ThreadPool::instance().run( threads, [&]( int t ) {
+      uint32_t *dst = out.counts().data();
+      const size_t begin = rangeStart( pixels, threads, t );
+      const size_t end = rangeStart( pixels, threads, t + 1 );
+      for ( int g = 1; g < threads; ++g )
+      {
+        const uint32_t *src = grids[g]->data();
+        for ( size_t p = begin; p < end; ++p )
+          dst[p] += src[p];
+      }
+    } );
+  }
+  for ( int t = 1; t < threads; ++t )
+    GridPool::instance().give( std::move( grids[t] ) );
+  out.counts().resize( pixels );
   if ( !ok || cancelled( cancel ) )
     return false;
-  ThreadPool::instance().run( threads, [&]( int t ) {
-    uint32_t *dst = out.counts().data();
-    const size_t begin = rangeStart( pixels, threads, t );
-    const size_t end = rangeStart( pixels, threads, t + 1 );
-    std::copy( grids[0].begin() + begin, grids[0].begin() + end, dst + begin );
-    for ( size_t g = 1; g < grids.size(); ++g )
-      for ( size_t p = begin; p < end; ++p )
-        dst[p] += grids[g][p];
-  } );
   for ( const Drops &d : drops )
   {
     out.stats().droppedNonFinite += d.nonFinite;

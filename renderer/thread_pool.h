@@ -28,7 +28,7 @@ class ThreadPool
 
     static ThreadPool &instance();
 
-    //! Threads the engine uses when asked for "all cores" (at least 1).
+    //! Threads the engine uses when asked for "all cores": the core count, or GRIDSHADE_THREADS when set.
     static int defaultThreadCount();
 
     /**

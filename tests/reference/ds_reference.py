@@ -19,6 +19,7 @@ circle-shaped spreading with the default ``over`` operator of images.
 
 import json
 import os
+import warnings
 
 import numpy as np
 
@@ -211,7 +212,9 @@ def _alpha_from_totals(data, total, mask, how, alpha, min_alpha, span):
                     offset = total[total > 0].min()
                 total = np.where(~mask, total, np.nan)
             scaled = apply_how(how, total - offset, mask)
-            ends = [np.nanmin(scaled).item(), np.nanmax(scaled).item()]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: nothing drawn
+                ends = [np.nanmin(scaled).item(), np.nanmax(scaled).item()]
         else:
             offset = np.array(span, dtype=data.dtype)[0]
             if unsigned and np.nanmin(total) == 0:
