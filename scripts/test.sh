@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite: set-up, the Qt 6 build of renderer/ with its tests, then the Qt 5 build
+# with every test (unit, golden SSIM gate, CLI, Datashader numpy reference, instruction-count
+# gate, Sphinx docs with warnings as errors). Prints the peak RSS of the suite and a summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+jobs=$(nproc)
+
+run_ctest() {
+  local dir=$1 log=$2
+  # GNU time reports the largest resident set of any process of the run.
+  /usr/bin/time -f '%M' -o "$dir/peak-rss-kib.txt" \
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 1200 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+
+summary() {
+  # "100% tests passed, 0 tests failed out of 12" -> passed and failed counts
+  awk '/tests passed, .* tests failed out of/ { total=$NF; failed=$4 } END { print total - failed, failed }' "$1"
+}
+
+bash scripts/build.sh qt6
+set +e
+run_ctest build/qt6 build/qt6/ctest.log
+qt6_status=$?
+set -e
+
+bash scripts/build.sh qt5
+set +e
+run_ctest build/qt5 build/qt5/ctest.log
+qt5_status=$?
+set -e
+
+read -r p6 f6 < <(summary build/qt6/ctest.log)
+read -r p5 f5 < <(summary build/qt5/ctest.log)
+rss=$(cat build/qt5/peak-rss-kib.txt build/qt6/peak-rss-kib.txt 2>/dev/null | sort -n | tail -1)
+echo "Peak RSS of any test process: $(( ${rss:-0} / 1024 )) MiB (target <= 512 MiB)"
+echo "Qt 6 renderer build: ${p6:-0} passed, ${f6:-0} failed; Qt 5 build: ${p5:-0} passed, ${f5:-0} failed"
+if [ "$qt6_status" -ne 0 ] || [ "$qt5_status" -ne 0 ]; then
+  echo "Failure artefacts (actual and diff images, reports): build/qt5/test-artifacts/"
+fi
+echo "$(( ${p6:-0} + ${p5:-0} )) passed, $(( ${f6:-0} + ${f5:-0} )) failed"
+[ "$qt6_status" -eq 0 ] && [ "$qt5_status" -eq 0 ]
