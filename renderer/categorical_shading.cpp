@@ -50,7 +50,13 @@ std::vector<uint8_t> alphaFromTotals( const std::vector<uint64_t> &total, const 
     mask[p] = hasEmpty && total[p] == 0;
     double x = static_cast<double>( total[p] );
     if ( s.hasSpan && !mask[p] )
-      x = x < s.spanMin ? s.spanMin : ( x > s.spanMax ? s.spanMax : x );
+    {
+      // Datashader clips in place: integer totals (no empty pixel) receive the bounds truncated
+      // to integers, float totals the bounds themselves; the comparison is against the bounds.
+      const double lo = integer ? std::trunc( s.spanMin ) : s.spanMin;
+      const double hi = integer ? std::trunc( s.spanMax ) : s.spanMax;
+      x = x < s.spanMin ? lo : ( x > s.spanMax ? hi : x );
+    }
     d[p] = x - offset;
   }
   const ValueTransform tf = s.hasSpan ? ValueTransform( s.how ) : ValueTransform::fromValues( s.how, d, mask, integer );
