@@ -36,6 +36,7 @@ class TestCli : public QObject
   private Q_SLOTS:
     void sceneToPngStatsNpy();
     void csvWithValues();
+    void corruptPointsFile();
     void badArguments_data();
     void badArguments();
 
@@ -140,6 +141,32 @@ void TestCli::badArguments_data()
   QTest::newRow( "missing file" ) << QStringList { QStringLiteral( "--points" ), QStringLiteral( "/nonexistent.csv" ), QStringLiteral( "--out" ), out } << 1 << QStringLiteral( "does not exist" );
   QTest::newRow( "sum without values" ) << QStringList { QStringLiteral( "--scene" ), QStringLiteral( "10" ), QStringLiteral( "--reduction" ), QStringLiteral( "sum" ), QStringLiteral( "--out" ), out } << 1 << QStringLiteral( "value column" );
   QTest::newRow( "unknown option" ) << QStringList { QStringLiteral( "--frobnicate" ), QStringLiteral( "--out" ), out } << 2 << QStringLiteral( "frobnicate" );
+}
+
+void TestCli::corruptPointsFile()
+{
+  const QString bin = mDir.filePath( QStringLiteral( "corrupt.bin" ) );
+  QFile f( bin );
+  QVERIFY( f.open( QIODevice::WriteOnly ) );
+  f.write( QByteArray( 21, '\x7f' ) ); // not a whole number of float64 x, y pairs
+  f.close();
+  const QString png = mDir.filePath( QStringLiteral( "corrupt.png" ) );
+  Run r = render( { QStringLiteral( "--points" ), bin, QStringLiteral( "--out" ), png } );
+  QCOMPARE( r.exitCode, 1 );
+  QVERIFY2( r.stdErr.contains( QStringLiteral( "multiple of 16" ) ), qPrintable( r.stdErr ) );
+  QVERIFY( !QFile::exists( png ) );
+  r = render( { QStringLiteral( "--points" ), mDir.filePath( QStringLiteral( "z8.npy" ) ), QStringLiteral( "--out" ), png } );
+  QCOMPARE( r.exitCode, 1 );
+  QVERIFY2( r.stdErr.contains( QStringLiteral( "unknown points file type" ) ), qPrintable( r.stdErr ) );
+  // A CSV without the named column.
+  const QString csv = mDir.filePath( QStringLiteral( "nocol.csv" ) );
+  QFile c( csv );
+  QVERIFY( c.open( QIODevice::WriteOnly ) );
+  c.write( "a,b\n1,2\n" );
+  c.close();
+  r = render( { QStringLiteral( "--points" ), csv, QStringLiteral( "--out" ), png } );
+  QCOMPARE( r.exitCode, 1 );
+  QVERIFY2( r.stdErr.contains( QStringLiteral( "no column 'x'" ) ), qPrintable( r.stdErr ) );
 }
 
 void TestCli::badArguments()
