@@ -109,23 +109,37 @@ ValueTransform ValueTransform::fromValueCounts( How how, const std::vector<uint3
 {
   if ( how != How::EqHist )
     return ValueTransform( how );
-  size_t first = 0;
-  while ( first < pixelsPerValue.size() && pixelsPerValue[first] == 0 )
-    ++first;
-  size_t last = pixelsPerValue.size();
-  while ( last > first && pixelsPerValue[last - 1] == 0 )
-    --last;
-  if ( first == last )
+  std::vector<uint32_t> distinct, pixels;
+  for ( size_t v = 0; v < pixelsPerValue.size(); ++v )
+  {
+    if ( pixelsPerValue[v] )
+    {
+      distinct.push_back( static_cast<uint32_t>( v ) );
+      pixels.push_back( pixelsPerValue[v] );
+    }
+  }
+  return fromDistinctValues( how, distinct, pixels );
+}
+
+ValueTransform ValueTransform::fromDistinctValues( How how, const std::vector<uint32_t> &distinct, const std::vector<uint32_t> &pixels )
+{
+  if ( how != How::EqHist )
+    return ValueTransform( how );
+  if ( distinct.empty() )
     return eqHistFromHistogram( {}, 0.0, 0.0, true );
-  const double vmin = static_cast<double>( first );
-  const double vmax = static_cast<double>( last - 1 );
+  const double vmin = distinct.front();
+  const double vmax = distinct.back();
   if ( vmax - vmin < EQ_HIST_BINS )
-    return eqHistFromHistogram( std::vector<uint64_t>( pixelsPerValue.begin() + first, pixelsPerValue.begin() + last ), vmin, vmax, true );
+  {
+    std::vector<uint64_t> hist( static_cast<size_t>( vmax - vmin ) + 1, 0 );
+    for ( size_t i = 0; i < distinct.size(); ++i )
+      hist[static_cast<size_t>( distinct[i] - vmin )] += pixels[i];
+    return eqHistFromHistogram( std::move( hist ), vmin, vmax, true );
+  }
   const numpy::UniformBins bins( vmin, vmax, EQ_HIST_BINS );
   std::vector<uint64_t> hist( EQ_HIST_BINS, 0 );
-  for ( size_t v = first; v < last; ++v )
-    if ( pixelsPerValue[v] )
-      hist[bins.binOf( static_cast<double>( v ) )] += pixelsPerValue[v];
+  for ( size_t i = 0; i < distinct.size(); ++i )
+    hist[bins.binOf( static_cast<double>( distinct[i] ) )] += pixels[i];
   return eqHistFromHistogram( std::move( hist ), vmin, vmax, false );
 }
 

@@ -42,6 +42,12 @@ class ValueTransform
      */
     static ValueTransform fromValueCounts( How how, const std::vector<uint32_t> &pixelsPerValue );
 
+    /**
+     * The same for integer data given as sorted distinct offset values \a distinct, of which
+     * \a pixels[i] pixels hold distinct[i].
+     */
+    static ValueTransform fromDistinctValues( How how, const std::vector<uint32_t> &distinct, const std::vector<uint32_t> &pixels );
+
     double operator()( double d ) const;
 
   private:

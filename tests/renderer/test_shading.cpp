@@ -157,13 +157,16 @@ void TestShading::eqHistBinnedPath()
 void TestShading::valueTableEqualsPixelPath()
 {
   // The value table is an optimisation: it must give the same bytes as pixel-by-pixel shading,
-  // on the standard scene and on a copy with one count raised past 65,536 so that eq_hist takes
-  // its binned path, for every how and colormap kind.
+  // on the standard scene, on a copy with one count raised past 65,536 so that eq_hist takes
+  // its binned path, and on one whose range exceeds the image size (sparse distinct values),
+  // for every how and colormap kind.
   Aggregate agg;
   QVERIFY( CpuAggregator::aggregate( SceneGenerator().generate( 1000000 ), standard::viewport( 8 ), AggregateSettings(), agg ) );
   Aggregate wide = agg;
-  wide.counts()[12345] = 200000; // forces eq_hist's 65,536-bin path
-  for ( const Aggregate *a : { &agg, &wide } )
+  wide.counts()[12345] = 200000; // forces eq_hist's 65,536-bin path (dense table)
+  Aggregate huge = agg;
+  huge.counts()[12345] = 3000000; // a range wider than the image: the sparse table
+  for ( const Aggregate *a : { &agg, &wide, &huge } )
     for ( How how : { How::Linear, How::Log, How::Cbrt, How::EqHist } )
       for ( const QString &cmap : { QStringLiteral( "fire" ), QStringLiteral( "viridis" ), QStringLiteral( "#3080ff" ) } )
       {
