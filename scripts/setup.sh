@@ -13,6 +13,8 @@ PACKAGES=(
   libbenchmark-dev valgrind time
   # docs and the numpy reference of Datashader's shading
   python3-sphinx python3-numpy python3-pil
+  # the QGIS 3.22 SDK and runtime (plugin/, qgis_process, PyQGIS) and GDAL
+  libqgis-dev qgis qgis-providers python3-qgis gdal-bin libgdal-dev xvfb xauth
 )
 
 missing=()

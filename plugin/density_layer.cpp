@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "density_layer.h"
+
+#include "density_layer_renderer.h"
+
+#include <qgsmessagelog.h>
+#include <qgsproject.h>
+#include <qgsvectorlayer.h>
+
+#include <QDomDocument>
+#include <QDomElement>
+#include <QUrlQuery>
+
+namespace gridshade
+{
+
+const QString DensityLayer::LAYER_TYPE = QStringLiteral( "gridshade_density" );
+
+DensityLayer::DensityLayer( const QString &uri, const QString &name )
+  : QgsPluginLayer( LAYER_TYPE, name )
+  , mCache( std::make_shared<PointCacheStore>() )
+{
+  // The layer is valid even when its source is not: it then draws nothing and says why
+  // (a project must keep the layer, and its settings, when a file is temporarily missing).
+  setValid( true );
+  if ( !uri.isEmpty() )
+  {
+    if ( Status s = DensitySettings::fromUri( uri, mSettings ); !s )
+      mError = s.message();
+  }
+  attachSource();
+}
+
+DensityLayer::~DensityLayer() = default;
+
+DensityLayer *DensityLayer::clone() const
+{
+  DensityLayer *copy = new DensityLayer( mSettings.toUri(), name() );
+  QgsMapLayer::clone( copy );
+  return copy;
+}
+
+QgsVectorLayer *DensityLayer::sourceLayer() const
+{
+  if ( mOwnedSource )
+    return mOwnedSource.get();
+  if ( !mProjectSource && !mSettings.layerId.isEmpty() )
+    mProjectSource = qobject_cast<QgsVectorLayer *>( QgsProject::instance()->mapLayer( mSettings.layerId ) );
+  return mProjectSource;
+}
+
+void DensityLayer::attachSource()
+{
+  if ( mProjectSource )
+    disconnect( mProjectSource, nullptr, this, nullptr );
+  mProjectSource.clear();
+  mOwnedSource.reset();
+  if ( !mSettings.source.isEmpty() )
+  {
+    mOwnedSource = std::make_unique<QgsVectorLayer>( mSettings.source, QStringLiteral( "density source" ), mSettings.providerKey );
+    if ( !mOwnedSource->isValid() )
+      mError = QStringLiteral( "cannot open '%1' with provider '%2': check the path and the file" ).arg( mSettings.source, mSettings.providerKey );
+  }
+  QgsVectorLayer *src = sourceLayer();
+  if ( src )
+  {
+    setCrs( src->crs() );
+    setSource( mSettings.source.isEmpty() ? src->source() : mSettings.source );
+    connect( src, &QgsVectorLayer::dataChanged, this, &DensityLayer::sourceChanged );
+    connect( src, &QgsMapLayer::dataSourceChanged, this, &DensityLayer::sourceChanged );
+  }
+  mCache->invalidate();
+}
+
+void DensityLayer::sourceChanged()
+{
+  mCache->invalidate();
+  triggerRepaint();
+}
+
+Status DensityLayer::setSettings( const DensitySettings &settings )
+{
+  AggregateSettings a;
+  ShadeSettings s;
+  if ( Status st = settings.toEngine( a, s ); !st )
+    return st;
+  const bool newSource = settings.layerId != mSettings.layerId || settings.source != mSettings.source
+                         || settings.providerKey != mSettings.providerKey;
+  const bool newFields = settings.valueField != mSettings.valueField || settings.categoryField != mSettings.categoryField;
+  mSettings = settings;
+  mError.clear();
+  if ( newSource )
+    attachSource();
+  else if ( newFields )
+    mCache->invalidate();
+  emit styleChanged();
+  triggerRepaint();
+  return Status::ok();
+}
+
+QString DensityLayer::setOptions( const QString &uri )
+{
+  DensitySettings s;
+  Status st = DensitySettings::fromUri( uri, s );
+  if ( st )
+    st = setSettings( s );
+  return st ? QString() : st.message();
+}
+
+QString DensityLayer::setOption( const QString &key, const QString &value )
+{
+  QUrlQuery q( mSettings.toUri() );
+  q.removeAllQueryItems( key );
+  q.addQueryItem( key, QString::fromLatin1( QUrl::toPercentEncoding( value ) ) );
+  return setOptions( q.toString( QUrl::FullyEncoded ) );
+}
+
+QgsMapLayerRenderer *DensityLayer::createMapRenderer( QgsRenderContext &context )
+{
+  return new DensityLayerRenderer( this, context );
+}
+
+bool DensityLayer::readSymbology( const QDomNode &, QString &, QgsReadWriteContext &, StyleCategories )
+{
+  return true;
+}
+
+bool DensityLayer::writeSymbology( QDomNode &, QDomDocument &, QString &, const QgsReadWriteContext &, StyleCategories ) const
+{
+  return true;
+}
+
+void DensityLayer::setTransformContext( const QgsCoordinateTransformContext & )
+{
+  // Renderers take the transform context of each render from their QgsRenderContext.
+  mCache->invalidate();
+}
+
+bool DensityLayer::readXml( const QDomNode &layerNode, QgsReadWriteContext & )
+{
+  DensitySettings s;
+  const Status st = DensitySettings::readXml( layerNode.firstChildElement( QStringLiteral( "density" ) ), s );
+  if ( !st )
+  {
+    mError = st.message();
+    QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1': %2" ).arg( name(), st.message() ), QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Warning );
+  }
+  mSettings = s;
+  attachSource();
+  setValid( true );
+  return true;
+}
+
+bool DensityLayer::writeXml( QDomNode &layerNode, QDomDocument &document, const QgsReadWriteContext & ) const
+{
+  QDomElement element = layerNode.toElement();
+  element.setAttribute( QStringLiteral( "type" ), QStringLiteral( "plugin" ) );
+  element.setAttribute( QStringLiteral( "name" ), LAYER_TYPE );
+  QDomElement density = document.createElement( QStringLiteral( "density" ) );
+  mSettings.writeXml( density );
+  layerNode.appendChild( density );
+  return true;
+}
+
+QgsRectangle DensityLayer::extent() const
+{
+  QgsVectorLayer *src = sourceLayer();
+  return src ? src->extent() : QgsRectangle();
+}
+
+} // namespace gridshade

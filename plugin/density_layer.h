@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "density_settings.h"
+#include "point_cache_store.h"
+
+#include <qgspluginlayer.h>
+
+#include <QPointer>
+
+#include <memory>
+
+class QgsVectorLayer;
+
+namespace gridshade
+{
+
+/**
+ * \brief A QGIS plugin layer that draws the points of a point layer as a Datashader-style
+ * density image, aggregated on the canvas pixel grid at every render.
+ *
+ * Lives on the GUI thread like every QgsMapLayer. createMapRenderer() copies what a render
+ * needs (settings, the shared point-cache store, a feature-source snapshot when the cache for
+ * the destination CRS is missing); renderers never touch the layer. Options are reachable from
+ * Python without bindings through Q_PROPERTY and Q_INVOKABLE members.
+ */
+class DensityLayer : public QgsPluginLayer
+{
+    Q_OBJECT
+    Q_PROPERTY( QString options READ options )
+    Q_PROPERTY( QString lastError READ lastError )
+    Q_PROPERTY( qulonglong cacheBytes READ cacheBytes )
+
+  public:
+    static const QString LAYER_TYPE;
+
+    explicit DensityLayer( const QString &uri = QString(), const QString &name = QStringLiteral( "Density" ) );
+    ~DensityLayer() override;
+
+    DensityLayer *clone() const override;
+    QgsMapLayerRenderer *createMapRenderer( QgsRenderContext &context ) override;
+    bool readSymbology( const QDomNode &node, QString &errorMessage, QgsReadWriteContext &context,
+                        StyleCategories categories = AllStyleCategories ) override;
+    bool writeSymbology( QDomNode &node, QDomDocument &doc, QString &errorMessage, const QgsReadWriteContext &context,
+                         StyleCategories categories = AllStyleCategories ) const override;
+    void setTransformContext( const QgsCoordinateTransformContext &transformContext ) override;
+    bool readXml( const QDomNode &layerNode, QgsReadWriteContext &context ) override;
+    bool writeXml( QDomNode &layerNode, QDomDocument &document, const QgsReadWriteContext &context ) const override;
+    QgsRectangle extent() const override;
+
+    const DensitySettings &settings() const { return mSettings; }
+    //! Applies new settings (validated first: on error nothing changes) and repaints.
+    Status setSettings( const DensitySettings &settings );
+
+    //! The options as a uri (see DensitySettings).
+    QString options() const { return mSettings.toUri(); }
+    //! Replaces all options from a uri; returns an empty string or the error message.
+    Q_INVOKABLE QString setOptions( const QString &uri );
+    //! Changes one option, e.g. setOption("how", "log"); returns an empty string or the error.
+    Q_INVOKABLE QString setOption( const QString &key, const QString &value );
+    //! The last problem found with the source or the options (empty when all is well).
+    QString lastError() const { return mError; }
+    qulonglong cacheBytes() const { return mCache->bytes(); }
+    //! The caches of this layer, shared with its renderers.
+    std::shared_ptr<PointCacheStore> cacheStore() const { return mCache; }
+
+    //! The point layer read (a project layer, or one this layer opened from its source uri).
+    QgsVectorLayer *sourceLayer() const;
+
+  private:
+    void attachSource();
+    void sourceChanged();
+
+    DensitySettings mSettings;
+    std::shared_ptr<PointCacheStore> mCache;
+    mutable QPointer<QgsVectorLayer> mProjectSource;
+    std::unique_ptr<QgsVectorLayer> mOwnedSource;
+    QString mError;
+};
+
+} // namespace gridshade

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "density_layer_renderer.h"
+
+#include "density_layer.h"
+#include "density_pipeline.h"
+#include "point_cache_builder.h"
+
+#include <qgsfeedback.h>
+#include <qgsmessagelog.h>
+#include <qgsrendercontext.h>
+#include <qgsvectorlayer.h>
+
+#include <QPainter>
+
+#include <atomic>
+#include <cmath>
+#include <exception>
+
+namespace gridshade
+{
+
+namespace
+{
+
+QgsCoordinateReferenceSystem destinationCrs( const QgsRenderContext &context, const QgsMapLayer *layer )
+{
+  const QgsCoordinateTransform ct = context.coordinateTransform();
+  return ct.isValid() ? ct.destinationCrs() : layer->crs();
+}
+
+/*
+ * A rotated map: express every point in the screen's frame (u right, v up, origin at the map
+ * centre) so that the grid is the screen's pixel grid again.
+ *
+ *      v ^             u = (p - c) . e1
+ *        |             v = (p - c) . e2
+ *        +--> u        e1, e2: unit vectors of the screen's x and -y axes in map units
+ */
+PointColumns toScreenFrame( const PointColumns &points, const QgsMapToPixel &m2p, int logicalW, int logicalH, Extent &frame )
+{
+  const QgsPointXY c = m2p.toMapCoordinates( logicalW / 2.0, logicalH / 2.0 );
+  const QgsPointXY a = m2p.toMapCoordinates( logicalW / 2.0 + 1.0, logicalH / 2.0 );
+  const QgsPointXY b = m2p.toMapCoordinates( logicalW / 2.0, logicalH / 2.0 - 1.0 );
+  const double unit = std::hypot( a.x() - c.x(), a.y() - c.y() );
+  const double e1x = ( a.x() - c.x() ) / unit, e1y = ( a.y() - c.y() ) / unit;
+  const double e2x = ( b.x() - c.x() ) / unit, e2y = ( b.y() - c.y() ) / unit;
+  std::vector<double> u( points.size() ), v( points.size() );
+  for ( size_t i = 0; i < points.size(); ++i )
+  {
+    const double dx = points.x()[i] - c.x(), dy = points.y()[i] - c.y();
+    u[i] = dx * e1x + dy * e1y;
+    v[i] = dx * e2x + dy * e2y;
+  }
+  frame = Extent { -logicalW * unit / 2, -logicalH * unit / 2, logicalW * unit / 2, logicalH * unit / 2 };
+  PointColumns rotated = PointColumns::owned( std::move( u ), std::move( v ) );
+  if ( points.hasValues() )
+    rotated.setValuesView( points.values() );
+  if ( points.hasCategories() )
+    rotated.setCategoriesView( points.categories(), points.categoryCount() );
+  return rotated;
+}
+
+} // namespace
+
+DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContext &context )
+  : QgsMapLayerRenderer( layer->id(), &context )
+  , mLayerName( layer->name() )
+  , mSettings( layer->settings() )
+  , mStore( std::make_shared<PointCacheStore>() )
+  , mFeedback( std::make_unique<QgsFeedback>() )
+{
+  mReadyToCompose = false;
+  try
+  {
+    mSettingsStatus = mSettings.toEngine( mAggregation, mShading );
+    if ( mSettingsStatus && !layer->lastError().isEmpty() )
+      mSettingsStatus = Status::error( layer->lastError() );
+    mStore = layer->cacheStore();
+    const QgsCoordinateReferenceSystem dest = destinationCrs( context, layer );
+    mCacheKey = QStringLiteral( "%1|%2|%3" ).arg( dest.toWkt(), mSettings.valueField, mSettings.categoryField );
+    mGeneration = mStore->generation();
+    if ( mSettingsStatus && !mStore->find( mCacheKey ) )
+    {
+      QgsVectorLayer *source = layer->sourceLayer();
+      const QString value = mAggregation.reduction == Reduction::Count || mAggregation.reduction == Reduction::CountCat ? QString() : mSettings.valueField;
+      const QString category = mAggregation.reduction == Reduction::CountCat ? mSettings.categoryField : QString();
+      mBuilder = std::make_unique<PointCacheBuilder>( source, dest, context.transformContext(), value, category );
+      if ( !mBuilder->validity() )
+        mSettingsStatus = mBuilder->validity();
+    }
+  }
+  catch ( const std::exception &e )
+  {
+    mSettingsStatus = Status::error( QString::fromLocal8Bit( e.what() ) );
+  }
+  catch ( ... )
+  {
+    mSettingsStatus = Status::error( QStringLiteral( "unexpected error preparing the render" ) );
+  }
+}
+
+DensityLayerRenderer::~DensityLayerRenderer() = default;
+
+QgsFeedback *DensityLayerRenderer::feedback() const
+{
+  return mFeedback.get();
+}
+
+void DensityLayerRenderer::reportError( const QString &message )
+{
+  mErrors.append( message );
+  QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1': %2" ).arg( mLayerName, message ), QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Warning );
+}
+
+bool DensityLayerRenderer::render()
+{
+  // Nothing may escape into QGIS: a worker thread exception would take the application down.
+  try
+  {
+    return renderUnguarded();
+  }
+  catch ( const std::exception &e )
+  {
+    reportError( QStringLiteral( "render failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) ) );
+  }
+  catch ( ... )
+  {
+    reportError( QStringLiteral( "render failed with an unknown error" ) );
+  }
+  mReadyToCompose = true;
+  return true;
+}
+
+bool DensityLayerRenderer::renderUnguarded()
+{
+  QgsRenderContext *ctx = renderContext();
+  if ( !mSettingsStatus )
+  {
+    reportError( mSettingsStatus.message() );
+    mReadyToCompose = true;
+    return true;
+  }
+  const QSize device = ctx->deviceOutputSize();
+  if ( device.width() <= 0 || device.height() <= 0 || !ctx->painter() )
+  {
+    mReadyToCompose = true;
+    return true; // a zero-size map: nothing to draw
+  }
+  std::atomic<bool> stop { false };
+  QObject::connect( mFeedback.get(), &QgsFeedback::canceled, mFeedback.get(), [&stop] { stop = true; }, Qt::DirectConnection );
+  auto cancelled = [&] { return stop.load() || mFeedback->isCanceled() || ctx->renderingStopped(); };
+
+  std::shared_ptr<const PointCache> cache = mStore->find( mCacheKey );
+  if ( !cache && mBuilder )
+  {
+    if ( Status s = mBuilder->build( mFeedback.get(), cache ); !s )
+    {
+      if ( !cancelled() )
+        reportError( s.message() );
+      return !cancelled();
+    }
+    mStore->insert( mCacheKey, cache, mGeneration );
+  }
+  if ( !cache || cancelled() )
+    return !cancelled();
+
+  const double dpr = ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0;
+  const QgsMapToPixel &m2p = ctx->mapToPixel();
+  PointColumns points = cache->points;
+  Extent extent;
+  if ( m2p.mapRotation() != 0.0 )
+    points = toScreenFrame( cache->points, m2p, ctx->outputSize().width(), ctx->outputSize().height(), extent );
+  else
+  {
+    const QgsRectangle e = ctx->mapExtent();
+    extent = Extent { e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum() };
+  }
+  const Viewport viewport( extent, device.width(), device.height(), dpr );
+  RenderResult result;
+  const Status st = DensityPipeline::render( points, viewport, mAggregation, mShading, result, &stop );
+  if ( cancelled() )
+    return false;
+  if ( !st )
+  {
+    reportError( st.message() );
+    mReadyToCompose = true;
+    return true;
+  }
+  QImage image = result.image.view();
+  image.setDevicePixelRatio( dpr );
+  QPainter *painter = ctx->painter();
+  painter->save();
+  painter->setOpacity( painter->opacity() * mSettings.opacity );
+  painter->drawImage( QPointF( 0, 0 ), image );
+  painter->restore();
+  mReadyToCompose = true;
+  return true;
+}
+
+} // namespace gridshade

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "density_settings.h"
+#include "point_cache_store.h"
+
+#include <qgsmaplayerrenderer.h>
+
+#include <memory>
+
+class QgsFeedback;
+
+namespace gridshade
+{
+
+class DensityLayer;
+class PointCacheBuilder;
+
+/**
+ * \brief Renders one DensityLayer for one map render.
+ *
+ * The constructor runs on the GUI thread and copies everything (settings, the shared cache
+ * store, and a feature-source snapshot when the cache for this destination CRS must be built).
+ * render() runs on a QGIS worker thread or the caller's, never touches the layer or project,
+ * catches everything at its edge, reports problems through errors() and the message log, and
+ * polls the feedback (owned here) for cancellation.
+ */
+class DensityLayerRenderer : public QgsMapLayerRenderer
+{
+  public:
+    DensityLayerRenderer( DensityLayer *layer, QgsRenderContext &context );
+    ~DensityLayerRenderer() override;
+
+    bool render() override;
+    QgsFeedback *feedback() const override;
+
+  private:
+    bool renderUnguarded();
+    void reportError( const QString &message );
+
+    QString mLayerName;
+    DensitySettings mSettings;
+    AggregateSettings mAggregation;
+    ShadeSettings mShading;
+    Status mSettingsStatus;
+    std::shared_ptr<PointCacheStore> mStore;
+    QString mCacheKey;
+    uint64_t mGeneration = 0;
+    std::unique_ptr<PointCacheBuilder> mBuilder;
+    std::unique_ptr<QgsFeedback> mFeedback;
+};
+
+} // namespace gridshade

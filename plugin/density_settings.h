@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "cpu_aggregator.h"
+#include "shade_settings.h"
+#include "status.h"
+
+#include <QString>
+
+class QDomDocument;
+class QDomElement;
+
+namespace gridshade
+{
+
+/**
+ * \brief Everything a density layer needs to know besides its points: where the points come
+ * from, the reduction and its fields, and the shading options.
+ *
+ * The layer uri is the same set of options as URL query items, for example
+ * `source=/data/points.gpkg|layername=pts&provider=ogr&reduction=mean&value=price&cmap=viridis`
+ * or `layer=<project layer id>&how=log`. Unknown keys are an error (typos must not pass
+ * silently). A plain value; any thread.
+ */
+struct DensitySettings
+{
+    QString layerId;                       //!< a point layer of the project, or
+    QString source;                        //!< a provider uri (with providerKey)
+    QString providerKey = QStringLiteral( "ogr" );
+    Reduction reduction = Reduction::Count;
+    QString valueField;                    //!< for sum, mean, min, max
+    QString categoryField;                 //!< for count_cat
+    How how = How::EqHist;
+    QString colormap = QStringLiteral( "fire" );
+    bool hasSpan = false;
+    double spanMin = 0.0;
+    double spanMax = 0.0;
+    int alpha = 255;
+    int minAlpha = 40;
+    int spreadPx = 0;
+    bool dynspread = false;
+    double opacity = 1.0;
+
+    static Status fromUri( const QString &uri, DensitySettings &out );
+    QString toUri() const;
+
+    void writeXml( QDomElement &element ) const;
+    static Status readXml( const QDomElement &element, DensitySettings &out );
+
+    //! Validates and converts to the engine's settings; the message names the bad option.
+    Status toEngine( AggregateSettings &aggregation, ShadeSettings &shading ) const;
+};
+
+} // namespace gridshade

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "point_cache.h"
+#include "status.h"
+
+#include <qgscoordinatetransform.h>
+
+#include <memory>
+
+class QgsFeedback;
+class QgsVectorLayer;
+class QgsVectorLayerFeatureSource;
+
+namespace gridshade
+{
+
+/**
+ * \brief Builds a PointCache from a QGIS point layer: reads every feature's point (multipoints
+ * give each part), the value and category fields, and transforms the points to the destination
+ * CRS in batches.
+ *
+ * Construct on the GUI thread (it snapshots the layer as a QgsVectorLayerFeatureSource, which
+ * QGIS designs for reading in another thread); build() may then run on any one thread.
+ */
+class PointCacheBuilder
+{
+  public:
+    PointCacheBuilder( const QgsVectorLayer *layer, const QgsCoordinateReferenceSystem &destination,
+                       const QgsCoordinateTransformContext &context, const QString &valueField, const QString &categoryField );
+    ~PointCacheBuilder();
+
+    //! Checks the layer (a point layer with the named fields) before any work starts.
+    Status validity() const { return mValidity; }
+
+    //! Reads and transforms; polls \a feedback (may be null) for cancellation and reports progress.
+    Status build( QgsFeedback *feedback, std::shared_ptr<const PointCache> &out );
+
+  private:
+    Status mValidity;
+    std::unique_ptr<QgsVectorLayerFeatureSource> mSource;
+    QgsCoordinateTransform mTransform;
+    long long mFeatureCount = -1;
+    int mValueIndex = -1;
+    int mCategoryIndex = -1;
+};
+
+} // namespace gridshade

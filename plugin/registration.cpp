@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "registration.h"
+
+#include "density_layer.h"
+#include "density_layer_type.h"
+
+#include <qgsapplication.h>
+#include <qgspluginlayerregistry.h>
+
+using namespace gridshade;
+
+int gridshade_register()
+{
+  try
+  {
+    if ( !QgsApplication::instance() || !QgsApplication::pluginLayerRegistry() )
+      return 0;
+    QgsPluginLayerRegistry *layers = QgsApplication::pluginLayerRegistry();
+    if ( !layers->pluginLayerType( DensityLayer::LAYER_TYPE ) )
+    {
+      // The registry does not delete a rejected type, so only hand over a new one when absent.
+      layers->addPluginLayerType( new DensityLayerType() );
+    }
+    return 1;
+  }
+  catch ( ... )
+  {
+    return 0;
+  }
+}
+
+void gridshade_unregister()
+{
+  try
+  {
+    if ( QgsApplication::instance() && QgsApplication::pluginLayerRegistry() )
+      QgsApplication::pluginLayerRegistry()->removePluginLayerType( DensityLayer::LAYER_TYPE );
+  }
+  catch ( ... )
+  {
+  }
+}
