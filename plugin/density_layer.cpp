@@ -2,6 +2,7 @@
 #include "density_layer.h"
 
 #include "density_layer_renderer.h"
+#include "density_legend.h"
 
 #include <qgsmessagelog.h>
 #include <qgsproject.h>
@@ -23,6 +24,7 @@ DensityLayer::DensityLayer( const QString &uri, const QString &name )
   // The layer is valid even when its source is not: it then draws nothing and says why
   // (a project must keep the layer, and its settings, when a file is temporarily missing).
   setValid( true );
+  setLegend( new DensityLegend( this ) );
   if ( !uri.isEmpty() )
   {
     if ( Status s = DensitySettings::fromUri( uri, mSettings ); !s )
@@ -160,6 +162,11 @@ bool DensityLayer::writeXml( QDomNode &layerNode, QDomDocument &document, const 
   mSettings.writeXml( density );
   layerNode.appendChild( density );
   return true;
+}
+
+QStringList DensityLayer::knownCategories() const
+{
+  return mCache->anyCategories();
 }
 
 QgsRectangle DensityLayer::extent() const

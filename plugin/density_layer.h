@@ -61,6 +61,8 @@ class DensityLayer : public QgsPluginLayer
     //! The last problem found with the source or the options (empty when all is well).
     QString lastError() const { return mError; }
     qulonglong cacheBytes() const { return mCache->bytes(); }
+    //! Category labels of the cached points (empty before the first count_cat render).
+    QStringList knownCategories() const;
     //! The caches of this layer, shared with its renderers.
     std::shared_ptr<PointCacheStore> cacheStore() const { return mCache; }
 

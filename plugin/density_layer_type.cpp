@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_layer_type.h"
 
+#include "density_dialogs.h"
 #include "density_layer.h"
 
 namespace gridshade
@@ -18,6 +19,12 @@ QgsPluginLayer *DensityLayerType::createLayer()
 QgsPluginLayer *DensityLayerType::createLayer( const QString &uri )
 {
   return new DensityLayer( uri );
+}
+
+bool DensityLayerType::showLayerProperties( QgsPluginLayer *layer )
+{
+  dialogs::editDensityLayer( qobject_cast<DensityLayer *>( layer ), nullptr );
+  return true;
 }
 
 } // namespace gridshade

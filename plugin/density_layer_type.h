@@ -17,6 +17,8 @@ class DensityLayerType : public QgsPluginLayerType
     DensityLayerType();
     QgsPluginLayer *createLayer() override;
     QgsPluginLayer *createLayer( const QString &uri ) override;
+    //! The layer properties dialog (desktop).
+    bool showLayerProperties( QgsPluginLayer *layer ) override;
 };
 
 } // namespace gridshade

@@ -32,6 +32,15 @@ uint64_t PointCacheStore::generation() const
   return mGeneration;
 }
 
+QStringList PointCacheStore::anyCategories() const
+{
+  QMutexLocker lock( &mMutex );
+  for ( const auto &c : mCaches )
+    if ( !c->categories.isEmpty() )
+      return c->categories;
+  return QStringList();
+}
+
 uint64_t PointCacheStore::bytes() const
 {
   QMutexLocker lock( &mMutex );

@@ -28,6 +28,8 @@ class PointCacheStore
     //! Drops every cache (the source's features changed).
     void invalidate();
     uint64_t generation() const;
+    //! The category labels of any cache that has them.
+    QStringList anyCategories() const;
     //! Bytes held by all caches.
     uint64_t bytes() const;
 

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "density_legend.h"
+
+#include "density_layer.h"
+
+#include <qgscolorramp.h>
+#include <qgscolorramplegendnode.h>
+#include <qgslayertreemodellegendnode.h>
+
+#include <QPainter>
+#include <QPixmap>
+
+namespace gridshade
+{
+
+namespace
+{
+QColor toColor( const Rgb &c )
+{
+  return QColor( c.r, c.g, c.b );
+}
+
+QIcon swatch( const QColor &c )
+{
+  QPixmap p( 16, 16 );
+  p.fill( c );
+  return QIcon( p );
+}
+} // namespace
+
+DensityLegend::DensityLegend( DensityLayer *layer )
+  : QgsMapLayerLegend( layer )
+  , mLayer( layer )
+{
+  connect( layer, &QgsMapLayer::styleChanged, this, &QgsMapLayerLegend::itemsChanged );
+}
+
+QList<QgsLayerTreeModelLegendNode *> DensityLegend::createLayerTreeModelLegendNodes( QgsLayerTreeLayer *nodeLayer )
+{
+  QList<QgsLayerTreeModelLegendNode *> nodes;
+  const DensitySettings &s = mLayer->settings();
+  if ( s.reduction == Reduction::CountCat )
+  {
+    const std::vector<Rgb> key = defaultColorKey();
+    const QStringList categories = mLayer->knownCategories();
+    if ( categories.isEmpty() )
+      nodes << new QgsSimpleLegendNode( nodeLayer, tr( "categories of '%1' (shown after the first render)" ).arg( s.categoryField ) );
+    for ( int i = 0; i < categories.size(); ++i )
+      nodes << new QgsSimpleLegendNode( nodeLayer, categories[i].isEmpty() ? tr( "(empty)" ) : categories[i],
+                                        swatch( i < static_cast<int>( key.size() ) ? toColor( key[i] ) : QColor( Qt::gray ) ) );
+    return nodes;
+  }
+  Colormap cmap;
+  if ( !Colormap::parse( s.colormap, cmap ) || cmap.colors().empty() )
+    return nodes;
+  QgsGradientColorRamp *ramp = nullptr;
+  if ( cmap.kind() == Colormap::Kind::SingleColor )
+  {
+    QColor low = toColor( cmap.color() );
+    low.setAlpha( s.minAlpha );
+    QColor high = toColor( cmap.color() );
+    high.setAlpha( s.alpha );
+    ramp = new QgsGradientColorRamp( low, high );
+  }
+  else
+  {
+    const std::vector<Rgb> &colors = cmap.colors();
+    QgsGradientStopsList stops;
+    for ( size_t i = 1; i + 1 < colors.size(); ++i )
+      stops << QgsGradientStop( static_cast<double>( i ) / ( colors.size() - 1 ), toColor( colors[i] ) );
+    ramp = new QgsGradientColorRamp( toColor( colors.front() ), toColor( colors.back() ), false, stops );
+  }
+  const QString what = s.reduction == Reduction::Count ? tr( "points" ) : QStringLiteral( "%1 of %2" ).arg( reductionName( s.reduction ), s.valueField );
+  nodes << new QgsColorRampLegendNode( nodeLayer, ramp, tr( "few %1 (%2)" ).arg( what, howName( s.how ) ), tr( "many" ) );
+  return nodes;
+}
+
+} // namespace gridshade

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "density_options_widget.h"
+
+#include "ui_density_options_widget.h"
+
+namespace gridshade
+{
+
+namespace
+{
+void selectData( QComboBox *combo, const QString &value )
+{
+  const int i = combo->findData( value );
+  if ( i >= 0 )
+    combo->setCurrentIndex( i );
+  else if ( combo->isEditable() )
+    combo->setEditText( value );
+}
+} // namespace
+
+DensityOptionsWidget::DensityOptionsWidget( QWidget *parent )
+  : QWidget( parent )
+  , mUi( std::make_unique<Ui::DensityOptionsWidget>() )
+{
+  mUi->setupUi( this );
+  for ( Reduction r : { Reduction::Count, Reduction::Sum, Reduction::Mean, Reduction::Min, Reduction::Max, Reduction::CountCat } )
+    mUi->reduction->addItem( reductionName( r ), reductionName( r ) );
+  for ( How h : { How::EqHist, How::Log, How::Cbrt, How::Linear } )
+    mUi->how->addItem( howName( h ), howName( h ) );
+  for ( const QString &name : Colormap::names() )
+    mUi->colormap->addItem( name, name );
+  connect( mUi->source, qOverload<int>( &QComboBox::currentIndexChanged ), this,
+           [this] { Q_EMIT sourceLayerChanged( mUi->source->currentData().toString() ); } );
+  for ( QComboBox *c : { mUi->reduction, mUi->valueField, mUi->categoryField, mUi->how, mUi->colormap } )
+    connect( c, qOverload<int>( &QComboBox::currentIndexChanged ), this, [this] { updateEnabled(); Q_EMIT changed(); } );
+  connect( mUi->colormap, &QComboBox::editTextChanged, this, [this] { updateEnabled(); Q_EMIT changed(); } );
+  connect( mUi->spread, qOverload<int>( &QSpinBox::valueChanged ), this, &DensityOptionsWidget::changed );
+  connect( mUi->opacity, qOverload<int>( &QSpinBox::valueChanged ), this, &DensityOptionsWidget::changed );
+  connect( mUi->dynspread, &QCheckBox::toggled, this, &DensityOptionsWidget::changed );
+  updateEnabled();
+}
+
+DensityOptionsWidget::~DensityOptionsWidget() = default;
+
+void DensityOptionsWidget::setSourceLayers( const QList<QPair<QString, QString>> &layers )
+{
+  mUi->source->clear();
+  for ( const auto &[name, id] : layers )
+    mUi->source->addItem( name, id );
+  mUi->source->setVisible( !layers.isEmpty() );
+  mUi->sourceLabel->setVisible( !layers.isEmpty() );
+}
+
+void DensityOptionsWidget::setFields( const QStringList &numeric, const QStringList &all )
+{
+  const QString value = mUi->valueField->currentData().toString();
+  const QString category = mUi->categoryField->currentData().toString();
+  mUi->valueField->clear();
+  for ( const QString &f : numeric )
+    mUi->valueField->addItem( f, f );
+  mUi->categoryField->clear();
+  for ( const QString &f : all )
+    mUi->categoryField->addItem( f, f );
+  selectData( mUi->valueField, value.isEmpty() ? mBase.valueField : value );
+  selectData( mUi->categoryField, category.isEmpty() ? mBase.categoryField : category );
+  updateEnabled();
+}
+
+void DensityOptionsWidget::setSettings( const DensitySettings &s )
+{
+  mBase = s;
+  selectData( mUi->source, s.layerId );
+  selectData( mUi->reduction, reductionName( s.reduction ) );
+  selectData( mUi->valueField, s.valueField );
+  selectData( mUi->categoryField, s.categoryField );
+  selectData( mUi->how, howName( s.how ) );
+  selectData( mUi->colormap, s.colormap );
+  mUi->spread->setValue( s.spreadPx );
+  mUi->dynspread->setChecked( s.dynspread );
+  mUi->opacity->setValue( static_cast<int>( s.opacity * 100 + 0.5 ) );
+  updateEnabled();
+}
+
+DensitySettings DensityOptionsWidget::settings() const
+{
+  DensitySettings s = mBase;
+  if ( mUi->source->isVisible() && mUi->source->count() )
+  {
+    s.layerId = mUi->source->currentData().toString();
+    s.source.clear();
+  }
+  parseReduction( mUi->reduction->currentData().toString(), s.reduction );
+  const bool needsValue = s.reduction == Reduction::Sum || s.reduction == Reduction::Mean || s.reduction == Reduction::Min || s.reduction == Reduction::Max;
+  s.valueField = needsValue ? mUi->valueField->currentData().toString() : QString();
+  s.categoryField = s.reduction == Reduction::CountCat ? mUi->categoryField->currentData().toString() : QString();
+  parseHow( mUi->how->currentData().toString(), s.how );
+  s.colormap = mUi->colormap->currentText().trimmed();
+  s.spreadPx = mUi->spread->value();
+  s.dynspread = mUi->dynspread->isChecked();
+  s.opacity = mUi->opacity->value() / 100.0;
+  return s;
+}
+
+QString DensityOptionsWidget::validationError() const
+{
+  AggregateSettings a;
+  ShadeSettings sh;
+  const Status st = settings().toEngine( a, sh );
+  return st ? QString() : st.message();
+}
+
+void DensityOptionsWidget::updateEnabled()
+{
+  Reduction r = Reduction::Count;
+  parseReduction( mUi->reduction->currentData().toString(), r );
+  const bool needsValue = r == Reduction::Sum || r == Reduction::Mean || r == Reduction::Min || r == Reduction::Max;
+  mUi->valueField->setEnabled( needsValue );
+  mUi->categoryField->setEnabled( r == Reduction::CountCat );
+  mUi->message->setText( validationError() );
+}
+
+} // namespace gridshade

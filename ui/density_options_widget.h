@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "density_settings.h"
+
+#include <QPair>
+#include <QWidget>
+
+#include <memory>
+
+namespace Ui
+{
+class DensityOptionsWidget;
+}
+
+namespace gridshade
+{
+
+/**
+ * \brief Edits a DensitySettings: source point layer, reduction and its fields, scaling,
+ * colormap, spreading and opacity. Plain Qt: the plugin fills the layer and field lists.
+ * GUI thread; owned by its parent widget.
+ */
+class DensityOptionsWidget : public QWidget
+{
+    Q_OBJECT
+
+  public:
+    explicit DensityOptionsWidget( QWidget *parent = nullptr );
+    ~DensityOptionsWidget() override;
+
+    //! (display name, layer id) pairs of the point layers to offer; hides the row when empty.
+    void setSourceLayers( const QList<QPair<QString, QString>> &layers );
+    //! Numeric fields (for sum/mean/min/max) and all fields (for categories) of the chosen layer.
+    void setFields( const QStringList &numeric, const QStringList &all );
+    void setSettings( const DensitySettings &settings );
+    //! The edited settings; an error message when they are not valid (also shown in the widget).
+    DensitySettings settings() const;
+    QString validationError() const;
+
+  Q_SIGNALS:
+    void sourceLayerChanged( const QString &layerId );
+    void changed();
+
+  private:
+    void updateEnabled();
+
+    std::unique_ptr<Ui::DensityOptionsWidget> mUi;
+    DensitySettings mBase;
+};
+
+} // namespace gridshade
