@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "point_cache_builder.h"
 
+#include "point_accumulator.h"
+
 #include <qgsfeatureiterator.h>
+#include <qgsproviderregistry.h>
 #include <qgsfeedback.h>
 #include <qgsgeometry.h>
 #include <qgsmultipoint.h>
@@ -20,47 +23,7 @@ namespace gridshade
 
 namespace
 {
-
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
-constexpr size_t TRANSFORM_BATCH = 8192;
-
-// PROJ may fail on single points (outside the projection's domain); the whole batch throws then,
-// so such a batch is redone point by point and the failures become NaN.
-uint64_t transformBatch( const QgsCoordinateTransform &ct, double *x, double *y, size_t n )
-{
-  std::vector<double> z( n, 0.0 );
-  std::vector<double> x0( x, x + n ), y0( y, y + n );
-  try
-  {
-    ct.transformCoords( static_cast<int>( n ), x, y, z.data() );
-    return 0;
-  }
-  catch ( const QgsCsException & )
-  {
-  }
-  uint64_t failed = 0;
-  for ( size_t i = 0; i < n; ++i )
-  {
-    double px = x0[i], py = y0[i], pz = 0.0;
-    try
-    {
-      ct.transformInPlace( px, py, pz );
-    }
-    catch ( const QgsCsException & )
-    {
-      px = py = NaN;
-    }
-    if ( !std::isfinite( px ) || !std::isfinite( py ) )
-    {
-      px = py = NaN;
-      ++failed;
-    }
-    x[i] = px;
-    y[i] = py;
-  }
-  return failed;
-}
-
 } // namespace
 
 PointCacheBuilder::PointCacheBuilder( const QgsVectorLayer *layer, const QgsCoordinateReferenceSystem &destination,
@@ -96,7 +59,19 @@ PointCacheBuilder::PointCacheBuilder( const QgsVectorLayer *layer, const QgsCoor
       return;
     }
   }
+  mValueField = valueField;
+  mCategoryField = categoryField;
   mSource = std::make_unique<QgsVectorLayerFeatureSource>( layer );
+  // Unsaved edits live in QGIS's edit buffer, which only the feature iterator sees.
+  if ( layer->providerType() == QLatin1String( "ogr" ) && !( layer->isEditable() && layer->isModified() ) )
+  {
+    const QVariantMap parts = QgsProviderRegistry::instance()->decodeUri( QStringLiteral( "ogr" ), layer->source() );
+    mArrowSource.path = parts.value( QStringLiteral( "path" ) ).toString();
+    mArrowSource.layerName = parts.value( QStringLiteral( "layerName" ) ).toString();
+    mArrowSource.layerIndex = parts.value( QStringLiteral( "layerId" ), 0 ).toInt();
+    mArrowSource.subset = layer->subsetString();
+    mHasArrowSource = !mArrowSource.path.isEmpty();
+  }
   mFeatureCount = layer->featureCount();
   if ( destination.isValid() && layer->crs().isValid() && destination != layer->crs() )
     mTransform = QgsCoordinateTransform( layer->crs(), destination, context );
@@ -111,17 +86,39 @@ Status PointCacheBuilder::build( QgsFeedback *feedback, std::shared_ptr<const Po
   QElapsedTimer timer;
   timer.start();
   auto cache = std::make_shared<PointCache>();
-  cache->method = QStringLiteral( "iterator" );
-  std::vector<double> x, y, values;
-  std::vector<int32_t> codes;
-  QHash<QString, int32_t> firstSeen;
-  QStringList labels;
-  if ( mFeatureCount > 0 )
+  const size_t expected = mFeatureCount > 0 ? static_cast<size_t>( mFeatureCount ) : 0;
+  std::unique_ptr<PointAccumulator> points;
+  if ( mArrowEnabled && mHasArrowSource )
   {
-    x.reserve( static_cast<size_t>( mFeatureCount ) );
-    y.reserve( static_cast<size_t>( mFeatureCount ) );
+    points = std::make_unique<PointAccumulator>( mValueIndex >= 0, mCategoryIndex >= 0, expected );
+    cache->method = QStringLiteral( "arrow" );
+    const Status arrow = ArrowPointReader::read( mArrowSource, mValueField, mCategoryField, feedback, *points, cache->features, cache->missingGeometry );
+    if ( !arrow )
+    {
+      if ( feedback && feedback->isCanceled() )
+        return arrow;
+      points.reset(); // fall back to the feature iterator
+      cache = std::make_shared<PointCache>();
+    }
   }
+  if ( !points )
+  {
+    points = std::make_unique<PointAccumulator>( mValueIndex >= 0, mCategoryIndex >= 0, expected );
+    cache->method = QStringLiteral( "iterator" );
+    if ( Status st = readWithIterator( feedback, *points, *cache ); !st )
+      return st;
+  }
+  if ( Status st = points->finish( mTransform, feedback, *cache ); !st )
+    return st;
+  cache->buildSeconds = timer.nsecsElapsed() / 1e9;
+  if ( feedback )
+    feedback->setProgress( 100.0 );
+  out = std::move( cache );
+  return Status::ok();
+}
 
+Status PointCacheBuilder::readWithIterator( QgsFeedback *feedback, PointAccumulator &points, PointCache &cache )
+{
   QgsFeatureRequest request;
   QgsAttributeList attributes;
   if ( mValueIndex >= 0 )
@@ -132,98 +129,44 @@ Status PointCacheBuilder::build( QgsFeedback *feedback, std::shared_ptr<const Po
   request.setFeedback( feedback );
   QgsFeatureIterator it = mSource->getFeatures( request );
   QgsFeature f;
-  auto addPoint = [&]( double px, double py, const QgsFeature &feature ) {
-    x.push_back( px );
-    y.push_back( py );
-    if ( mValueIndex >= 0 )
-    {
-      bool ok = false;
-      const double v = feature.attribute( mValueIndex ).toDouble( &ok );
-      values.push_back( ok ? v : NaN );
-    }
-    if ( mCategoryIndex >= 0 )
-    {
-      const QVariant c = feature.attribute( mCategoryIndex );
-      const QString label = c.isNull() ? QString() : c.toString();
-      auto found = firstSeen.find( label );
-      if ( found == firstSeen.end() )
-      {
-        found = firstSeen.insert( label, static_cast<int32_t>( labels.size() ) );
-        labels << label;
-      }
-      codes.push_back( found.value() );
-    }
-  };
   while ( it.nextFeature( f ) )
   {
-    ++cache->features;
-    if ( feedback && ( cache->features & 0xFFFF ) == 0 )
+    ++cache.features;
+    if ( feedback && ( cache.features & 0xFFFF ) == 0 )
     {
       if ( feedback->isCanceled() )
         return Status::error( QStringLiteral( "point cache build cancelled" ) );
       if ( mFeatureCount > 0 )
-        feedback->setProgress( 90.0 * cache->features / mFeatureCount );
+        feedback->setProgress( 90.0 * cache.features / mFeatureCount );
+    }
+    double value = NaN;
+    if ( mValueIndex >= 0 )
+    {
+      bool ok = false;
+      value = f.attribute( mValueIndex ).toDouble( &ok );
+      if ( !ok )
+        value = NaN;
+    }
+    QString label;
+    if ( mCategoryIndex >= 0 )
+    {
+      const QVariant c = f.attribute( mCategoryIndex );
+      label = c.isNull() ? QString() : ( c.type() == QVariant::Double ? QString::number( c.toDouble(), 'g', 17 ) : c.toString() );
     }
     const QgsAbstractGeometry *g = f.hasGeometry() ? f.geometry().constGet() : nullptr;
     if ( const QgsPoint *p = qgsgeometry_cast<const QgsPoint *>( g ) )
-      addPoint( p->x(), p->y(), f );
+      points.add( p->x(), p->y(), value, label );
     else if ( const QgsMultiPoint *mp = qgsgeometry_cast<const QgsMultiPoint *>( g ) )
     {
       for ( int i = 0; i < mp->numGeometries(); ++i )
         if ( const QgsPoint *part = qgsgeometry_cast<const QgsPoint *>( mp->geometryN( i ) ) )
-          addPoint( part->x(), part->y(), f );
+          points.add( part->x(), part->y(), value, label );
     }
     else
-      ++cache->missingGeometry;
+      ++cache.missingGeometry;
   }
   if ( feedback && feedback->isCanceled() )
     return Status::error( QStringLiteral( "point cache build cancelled" ) );
-
-  if ( mTransform.isValid() && !mTransform.isShortCircuited() )
-  {
-    for ( size_t b = 0; b < x.size(); b += TRANSFORM_BATCH )
-    {
-      if ( feedback && feedback->isCanceled() )
-        return Status::error( QStringLiteral( "point cache build cancelled" ) );
-      cache->untransformable += transformBatch( mTransform, x.data() + b, y.data() + b, std::min( TRANSFORM_BATCH, x.size() - b ) );
-    }
-  }
-
-  Extent bounds { std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
-                  -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity() };
-  for ( size_t i = 0; i < x.size(); ++i )
-  {
-    if ( std::isfinite( x[i] ) && std::isfinite( y[i] ) )
-    {
-      bounds.xmin = std::min( bounds.xmin, x[i] );
-      bounds.xmax = std::max( bounds.xmax, x[i] );
-      bounds.ymin = std::min( bounds.ymin, y[i] );
-      bounds.ymax = std::max( bounds.ymax, y[i] );
-    }
-  }
-  cache->bounds = bounds;
-
-  // Codes in sorted label order, so that colours do not depend on the order of features.
-  if ( mCategoryIndex >= 0 )
-  {
-    QStringList sorted = labels;
-    std::sort( sorted.begin(), sorted.end() );
-    std::vector<int32_t> remap( labels.size() );
-    for ( int i = 0; i < labels.size(); ++i )
-      remap[i] = static_cast<int32_t>( sorted.indexOf( labels[i] ) );
-    for ( int32_t &c : codes )
-      c = remap[c];
-    cache->categories = sorted;
-  }
-  cache->points = PointColumns::owned( std::move( x ), std::move( y ) );
-  if ( mValueIndex >= 0 )
-    cache->points.setValues( std::move( values ) );
-  if ( mCategoryIndex >= 0 )
-    cache->points.setCategories( std::move( codes ), cache->categories.size() );
-  cache->buildSeconds = timer.nsecsElapsed() / 1e9;
-  if ( feedback )
-    feedback->setProgress( 100.0 );
-  out = std::move( cache );
   return Status::ok();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include "arrow_point_reader.h"
 #include "point_cache.h"
 #include "status.h"
 
@@ -15,10 +16,16 @@ class QgsVectorLayerFeatureSource;
 namespace gridshade
 {
 
+class PointAccumulator;
+
 /**
  * \brief Builds a PointCache from a QGIS point layer: reads every feature's point (multipoints
  * give each part), the value and category fields, and transforms the points to the destination
  * CRS in batches.
+ *
+ * OGR sources without unsaved edits take the fast path through GDAL's Arrow stream
+ * (ArrowPointReader); every other provider, or an OGR source the fast path cannot read, goes
+ * through QGIS's feature iterator. Both give the same points in the same order.
  *
  * Construct on the GUI thread (it snapshots the layer as a QgsVectorLayerFeatureSource, which
  * QGIS designs for reading in another thread); build() may then run on any one thread.
@@ -36,8 +43,18 @@ class PointCacheBuilder
     //! Reads and transforms; polls \a feedback (may be null) for cancellation and reports progress.
     Status build( QgsFeedback *feedback, std::shared_ptr<const PointCache> &out );
 
+    //! Turns the Arrow fast path off (tests and benchmarks compare both paths).
+    void setArrowEnabled( bool enabled ) { mArrowEnabled = enabled; }
+
   private:
+    Status readWithIterator( QgsFeedback *feedback, PointAccumulator &points, PointCache &cache );
+
     Status mValidity;
+    bool mArrowEnabled = true;
+    bool mHasArrowSource = false;
+    ArrowPointReader::Source mArrowSource;
+    QString mValueField;
+    QString mCategoryField;
     std::unique_ptr<QgsVectorLayerFeatureSource> mSource;
     QgsCoordinateTransform mTransform;
     long long mFeatureCount = -1;
