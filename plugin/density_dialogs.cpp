@@ -65,6 +65,8 @@ DensityLayer *addDensityLayer( QgsProject *project, QWidget *parent, QString *er
   const QgsMapLayer *source = project->mapLayer( s.layerId );
   auto *layer = new DensityLayer( s.toUri(), QObject::tr( "Density of %1" ).arg( source ? source->name() : s.layerId ) );
   project->addMapLayer( layer );
+  // Read the points now, in the task manager, rather than in the first render.
+  layer->prepareCache( project->crs().authid() );
   return layer;
 }
 

@@ -3,6 +3,10 @@
 
 #include "density_layer_renderer.h"
 #include "density_legend.h"
+#include "point_cache_builder.h"
+#include "point_cache_task.h"
+
+#include <qgsapplication.h>
 
 #include <qgsmessagelog.h>
 #include <qgsproject.h>
@@ -161,6 +165,38 @@ bool DensityLayer::writeXml( QDomNode &layerNode, QDomDocument &document, const 
   QDomElement density = document.createElement( QStringLiteral( "density" ) );
   mSettings.writeXml( density );
   layerNode.appendChild( density );
+  return true;
+}
+
+QString DensityLayer::cacheKey( const QgsCoordinateReferenceSystem &destination ) const
+{
+  return QStringLiteral( "%1|%2|%3|%4" ).arg( destination.toWkt(), reductionName( mSettings.reduction ), mSettings.valueField, mSettings.categoryField );
+}
+
+std::unique_ptr<PointCacheBuilder> DensityLayer::createCacheBuilder( const QgsCoordinateReferenceSystem &destination,
+                                                                      const QgsCoordinateTransformContext &context ) const
+{
+  const Reduction r = mSettings.reduction;
+  const bool needsValue = r == Reduction::Sum || r == Reduction::Mean || r == Reduction::Min || r == Reduction::Max;
+  return std::make_unique<PointCacheBuilder>( sourceLayer(), destination, context, needsValue ? mSettings.valueField : QString(),
+                                              r == Reduction::CountCat ? mSettings.categoryField : QString() );
+}
+
+bool DensityLayer::prepareCache( const QString &crs )
+{
+  const QgsCoordinateReferenceSystem destination( crs );
+  if ( !destination.isValid() || !QgsApplication::taskManager() )
+    return false;
+  const QString key = cacheKey( destination );
+  if ( mCache->find( key ) || mCache->isBuilding( key ) )
+    return true;
+  std::unique_ptr<PointCacheBuilder> builder = createCacheBuilder( destination, transformContext() );
+  if ( !builder->validity() )
+  {
+    mError = builder->validity().message();
+    return false;
+  }
+  QgsApplication::taskManager()->addTask( new PointCacheTask( name(), std::move( builder ), mCache, key, mCache->generation() ) );
   return true;
 }
 

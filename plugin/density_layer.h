@@ -15,6 +15,8 @@ class QgsVectorLayer;
 namespace gridshade
 {
 
+class PointCacheBuilder;
+
 /**
  * \brief A QGIS plugin layer that draws the points of a point layer as a Datashader-style
  * density image, aggregated on the canvas pixel grid at every render.
@@ -68,6 +70,18 @@ class DensityLayer : public QgsPluginLayer
 
     //! The point layer read (a project layer, or one this layer opened from its source uri).
     QgsVectorLayer *sourceLayer() const;
+
+    //! The cache key for renders in \a destination (the CRS and the fields the options need).
+    QString cacheKey( const QgsCoordinateReferenceSystem &destination ) const;
+    //! A builder snapshot of the source for \a destination (GUI thread; never null).
+    std::unique_ptr<PointCacheBuilder> createCacheBuilder( const QgsCoordinateReferenceSystem &destination,
+                                                           const QgsCoordinateTransformContext &context ) const;
+    /**
+     * Starts building the point cache for renders in \a crs (an auth id such as "EPSG:3857") in
+     * QGIS's task manager, unless it exists or is being built. Returns false for an unknown CRS
+     * or a layer without a usable source.
+     */
+    Q_INVOKABLE bool prepareCache( const QString &crs );
 
   private:
     void attachSource();

@@ -77,14 +77,11 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
       mSettingsStatus = Status::error( layer->lastError() );
     mStore = layer->cacheStore();
     const QgsCoordinateReferenceSystem dest = destinationCrs( context, layer );
-    mCacheKey = QStringLiteral( "%1|%2|%3" ).arg( dest.toWkt(), mSettings.valueField, mSettings.categoryField );
+    mCacheKey = layer->cacheKey( dest );
     mGeneration = mStore->generation();
     if ( mSettingsStatus && !mStore->find( mCacheKey ) )
     {
-      QgsVectorLayer *source = layer->sourceLayer();
-      const QString value = mAggregation.reduction == Reduction::Count || mAggregation.reduction == Reduction::CountCat ? QString() : mSettings.valueField;
-      const QString category = mAggregation.reduction == Reduction::CountCat ? mSettings.categoryField : QString();
-      mBuilder = std::make_unique<PointCacheBuilder>( source, dest, context.transformContext(), value, category );
+      mBuilder = layer->createCacheBuilder( dest, context.transformContext() );
       if ( !mBuilder->validity() )
         mSettingsStatus = mBuilder->validity();
     }
@@ -153,13 +150,16 @@ bool DensityLayerRenderer::renderUnguarded()
   std::shared_ptr<const PointCache> cache = mStore->find( mCacheKey );
   if ( !cache && mBuilder )
   {
-    if ( Status s = mBuilder->build( mFeedback.get(), cache ); !s )
+    Status s;
+    cache = mStore->obtain(
+      mCacheKey, mGeneration, [&]( std::shared_ptr<const PointCache> &out ) { return mBuilder->build( mFeedback.get(), out ); },
+      cancelled, s );
+    if ( !s && !cancelled() )
     {
-      if ( !cancelled() )
-        reportError( s.message() );
-      return !cancelled();
+      reportError( s.message() );
+      mReadyToCompose = true;
+      return true;
     }
-    mStore->insert( mCacheKey, cache, mGeneration );
   }
   if ( !cache || cancelled() )
     return !cancelled();

@@ -2,9 +2,86 @@
 #include "point_cache_store.h"
 
 #include <QMutexLocker>
+#include <QWaitCondition>
 
 namespace gridshade
 {
+
+struct PointCacheStore::Pending
+{
+    QMutex mutex;
+    QWaitCondition finished;
+    bool done = false;
+    Status status;
+    std::shared_ptr<const PointCache> cache;
+};
+
+std::shared_ptr<const PointCache> PointCacheStore::obtain( const QString &key, uint64_t generation,
+                                                           const std::function<Status( std::shared_ptr<const PointCache> & )> &build,
+                                                           const std::function<bool()> &cancelled, Status &status )
+{
+  std::shared_ptr<Pending> pending;
+  bool builder = false;
+  {
+    QMutexLocker lock( &mMutex );
+    if ( auto found = mCaches.value( key ) )
+      return found;
+    pending = mPending.value( key );
+    if ( !pending )
+    {
+      pending = std::make_shared<Pending>();
+      mPending.insert( key, pending );
+      builder = true;
+    }
+  }
+  if ( !builder )
+  {
+    // Someone else builds it: wait, but stay responsive to cancellation.
+    QMutexLocker lock( &pending->mutex );
+    while ( !pending->done )
+    {
+      pending->finished.wait( &pending->mutex, 50 );
+      if ( !pending->done && cancelled && cancelled() )
+      {
+        status = Status::error( QStringLiteral( "cancelled while the point cache was being built" ) );
+        return nullptr;
+      }
+    }
+    status = pending->status;
+    return pending->cache;
+  }
+  std::shared_ptr<const PointCache> cache;
+  Status result;
+  try
+  {
+    result = build( cache );
+  }
+  catch ( ... )
+  {
+    result = Status::error( QStringLiteral( "point cache build failed unexpectedly" ) );
+  }
+  {
+    QMutexLocker lock( &mMutex );
+    mPending.remove( key );
+    if ( result && cache && generation == mGeneration )
+      mCaches.insert( key, cache );
+  }
+  {
+    QMutexLocker lock( &pending->mutex );
+    pending->done = true;
+    pending->status = result;
+    pending->cache = result ? cache : nullptr;
+    pending->finished.wakeAll();
+  }
+  status = result;
+  return result ? cache : nullptr;
+}
+
+bool PointCacheStore::isBuilding( const QString &key ) const
+{
+  QMutexLocker lock( &mMutex );
+  return mPending.contains( key );
+}
 
 std::shared_ptr<const PointCache> PointCacheStore::find( const QString &key ) const
 {

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "point_cache.h"
+#include "status.h"
 
 #include <QHash>
 #include <QMutex>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace gridshade
@@ -23,6 +25,18 @@ class PointCacheStore
 {
   public:
     std::shared_ptr<const PointCache> find( const QString &key ) const;
+
+    /**
+     * The cache for \a key: found, or built now with \a build, or, when another thread (a
+     * background task or another renderer) is already building it, waited for while polling
+     * \a cancelled. Only one build per key runs at a time. Returns null with \a status set
+     * on failure or cancellation.
+     */
+    std::shared_ptr<const PointCache> obtain( const QString &key, uint64_t generation,
+                                              const std::function<Status( std::shared_ptr<const PointCache> & )> &build,
+                                              const std::function<bool()> &cancelled, Status &status );
+    //! True while some thread builds \a key.
+    bool isBuilding( const QString &key ) const;
     //! Stores \a cache unless the store was invalidated after \a generation was read.
     void insert( const QString &key, std::shared_ptr<const PointCache> cache, uint64_t generation );
     //! Drops every cache (the source's features changed).
@@ -34,8 +48,11 @@ class PointCacheStore
     uint64_t bytes() const;
 
   private:
+    struct Pending;
+
     mutable QMutex mMutex;
     QHash<QString, std::shared_ptr<const PointCache>> mCaches;
+    QHash<QString, std::shared_ptr<Pending>> mPending;
     uint64_t mGeneration = 0;
 };
 

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "point_cache_store.h"
+
+#include <qgstaskmanager.h>
+
+#include <memory>
+
+class QgsFeedback;
+
+namespace gridshade
+{
+
+class PointCacheBuilder;
+
+/**
+ * \brief Builds a density layer's point cache in QGIS's task manager (progress bar, cancel
+ * button) so that the first render after adding a layer or changing its source does not wait
+ * for it. Renders that need the same cache meanwhile wait for this task instead of reading the
+ * source a second time (PointCacheStore::obtain).
+ *
+ * Created on the GUI thread with a builder snapshot; run() executes on a task thread; owned by
+ * the task manager.
+ */
+class PointCacheTask : public QgsTask
+{
+    Q_OBJECT
+
+  public:
+    PointCacheTask( const QString &layerName, std::unique_ptr<PointCacheBuilder> builder, std::shared_ptr<PointCacheStore> store,
+                    const QString &key, uint64_t generation );
+    ~PointCacheTask() override;
+
+    void cancel() override;
+
+  protected:
+    bool run() override;
+
+  private:
+    std::unique_ptr<PointCacheBuilder> mBuilder;
+    std::shared_ptr<PointCacheStore> mStore;
+    QString mKey;
+    uint64_t mGeneration;
+    std::unique_ptr<QgsFeedback> mFeedback;
+};
+
+} // namespace gridshade
