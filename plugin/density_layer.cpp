@@ -177,7 +177,7 @@ std::unique_ptr<PointCacheBuilder> DensityLayer::createCacheBuilder( const QgsCo
                                                                       const QgsCoordinateTransformContext &context ) const
 {
   const Reduction r = mSettings.reduction;
-  const bool needsValue = r == Reduction::Sum || r == Reduction::Mean || r == Reduction::Min || r == Reduction::Max;
+  const bool needsValue = reductionNeedsValues( r );
   return std::make_unique<PointCacheBuilder>( sourceLayer(), destination, context, needsValue ? mSettings.valueField : QString(),
                                               r == Reduction::CountCat ? mSettings.categoryField : QString() );
 }

@@ -104,7 +104,7 @@ Status DensitySettings::toEngine( AggregateSettings &aggregation, ShadeSettings 
 {
   aggregation = AggregateSettings();
   aggregation.reduction = reduction;
-  const bool needsValue = reduction == Reduction::Sum || reduction == Reduction::Mean || reduction == Reduction::Min || reduction == Reduction::Max;
+  const bool needsValue = reductionNeedsValues( reduction );
   if ( needsValue && valueField.isEmpty() )
     return Status::error( QStringLiteral( "reduction '%1' needs a value field: set the 'value' option" ).arg( reductionName( reduction ) ) );
   if ( reduction == Reduction::CountCat && categoryField.isEmpty() )

@@ -28,6 +28,11 @@ QString reductionName( Reduction reduction )
   return QString();
 }
 
+bool reductionNeedsValues( Reduction reduction )
+{
+  return reduction == Reduction::Sum || reduction == Reduction::Mean || reduction == Reduction::Min || reduction == Reduction::Max;
+}
+
 bool parseReduction( const QString &name, Reduction &reduction )
 {
   for ( Reduction r : { Reduction::Count, Reduction::Sum, Reduction::Mean, Reduction::Min, Reduction::Max, Reduction::CountCat } )

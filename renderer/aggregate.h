@@ -23,6 +23,8 @@ enum class Reduction
 };
 
 QString reductionName( Reduction reduction );
+//! sum, mean, min and max reduce a value column; count and count_cat do not.
+bool reductionNeedsValues( Reduction reduction );
 //! Parses "count", "sum", "mean", "min", "max", "count_cat"; false when unknown.
 bool parseReduction( const QString &name, Reduction &reduction );
 

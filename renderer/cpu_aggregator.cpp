@@ -294,8 +294,7 @@ Status checkInputs( const PointColumns &points, const Viewport &viewport, const 
   if ( Status s = viewport.validate(); !s )
     return s;
   const QString name = reductionName( settings.reduction );
-  const bool needsValues = settings.reduction == Reduction::Sum || settings.reduction == Reduction::Mean
-                           || settings.reduction == Reduction::Min || settings.reduction == Reduction::Max;
+  const bool needsValues = reductionNeedsValues( settings.reduction );
   if ( needsValues && !points.hasValues() && points.size() > 0 )
     return Status::error( QStringLiteral( "reduction '%1' needs a value column, but the points have none: add a value field or use 'count'" ).arg( name ) );
   if ( settings.reduction == Reduction::CountCat )

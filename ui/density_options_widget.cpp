@@ -90,7 +90,7 @@ DensitySettings DensityOptionsWidget::settings() const
     s.source.clear();
   }
   parseReduction( mUi->reduction->currentData().toString(), s.reduction );
-  const bool needsValue = s.reduction == Reduction::Sum || s.reduction == Reduction::Mean || s.reduction == Reduction::Min || s.reduction == Reduction::Max;
+  const bool needsValue = reductionNeedsValues( s.reduction );
   s.valueField = needsValue ? mUi->valueField->currentData().toString() : QString();
   s.categoryField = s.reduction == Reduction::CountCat ? mUi->categoryField->currentData().toString() : QString();
   parseHow( mUi->how->currentData().toString(), s.how );
@@ -113,7 +113,7 @@ void DensityOptionsWidget::updateEnabled()
 {
   Reduction r = Reduction::Count;
   parseReduction( mUi->reduction->currentData().toString(), r );
-  const bool needsValue = r == Reduction::Sum || r == Reduction::Mean || r == Reduction::Min || r == Reduction::Max;
+  const bool needsValue = reductionNeedsValues( r );
   mUi->valueField->setEnabled( needsValue );
   mUi->categoryField->setEnabled( r == Reduction::CountCat );
   mUi->message->setText( validationError() );
