@@ -59,6 +59,7 @@ void DensityLayer::attachSource()
 {
   if ( mProjectSource )
     disconnect( mProjectSource, nullptr, this, nullptr );
+  disconnect( QgsProject::instance(), &QgsProject::layerWasAdded, this, nullptr );
   mProjectSource.clear();
   mOwnedSource.reset();
   if ( !mSettings.source.isEmpty() )
@@ -74,6 +75,20 @@ void DensityLayer::attachSource()
     setSource( mSettings.source.isEmpty() ? src->source() : mSettings.source );
     connect( src, &QgsVectorLayer::dataChanged, this, &DensityLayer::sourceChanged );
     connect( src, &QgsMapLayer::dataSourceChanged, this, &DensityLayer::sourceChanged );
+    // QGIS 3.22 emits no dataChanged for edits: follow the edit buffer (the cache is read through
+    // a feature source, which sees uncommitted edits), commits and rollbacks too.
+    connect( src, &QgsVectorLayer::layerModified, this, &DensityLayer::sourceChanged );
+    connect( src, &QgsVectorLayer::afterCommitChanges, this, &DensityLayer::sourceChanged );
+    connect( src, &QgsVectorLayer::afterRollBack, this, &DensityLayer::sourceChanged );
+    connect( src, &QgsVectorLayer::subsetStringChanged, this, &DensityLayer::sourceChanged );
+  }
+  else if ( !mSettings.layerId.isEmpty() )
+  {
+    // A project being read may add the source layer after this one: attach when it arrives.
+    connect( QgsProject::instance(), &QgsProject::layerWasAdded, this, [this]( QgsMapLayer *layer ) {
+      if ( layer && layer->id() == mSettings.layerId )
+        attachSource();
+    } );
   }
   mCache->invalidate();
 }
