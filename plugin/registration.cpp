@@ -3,9 +3,11 @@
 
 #include "density_layer.h"
 #include "density_layer_type.h"
+#include "processing/gridshade_provider.h"
 
 #include <qgsapplication.h>
 #include <qgspluginlayerregistry.h>
+#include <qgsprocessingregistry.h>
 
 using namespace gridshade;
 
@@ -21,6 +23,10 @@ int gridshade_register()
       // The registry does not delete a rejected type, so only hand over a new one when absent.
       layers->addPluginLayerType( new DensityLayerType() );
     }
+    // addProvider() deletes a duplicate; checking first keeps repeated calls silent and cheap.
+    QgsProcessingRegistry *processing = QgsApplication::processingRegistry();
+    if ( processing && !processing->providerById( QString::fromLatin1( GridshadeProvider::PROVIDER_ID ) ) )
+      processing->addProvider( new GridshadeProvider() );
     return 1;
   }
   catch ( ... )
@@ -33,6 +39,8 @@ void gridshade_unregister()
 {
   try
   {
+    if ( QgsApplication::instance() && QgsApplication::processingRegistry() )
+      QgsApplication::processingRegistry()->removeProvider( QString::fromLatin1( GridshadeProvider::PROVIDER_ID ) );
     if ( QgsApplication::instance() && QgsApplication::pluginLayerRegistry() )
       QgsApplication::pluginLayerRegistry()->removePluginLayerType( DensityLayer::LAYER_TYPE );
   }
