@@ -17,6 +17,9 @@
 
 #include <QTemporaryDir>
 
+#include <QFile>
+#include <QProcess>
+
 namespace gridshade
 {
 namespace test
@@ -75,6 +78,19 @@ std::unique_ptr<QgsVectorLayer> memoryPointLayer( const PointColumns &points, co
   }
   layer->updateExtents();
   return layer;
+}
+
+std::unique_ptr<QgsVectorLayer> sceneGeoPackageLayer( uint64_t points, const QString &dir )
+{
+  const QString path = QStringLiteral( "%1/scene_%2.gpkg" ).arg( dir ).arg( points );
+  if ( !QFile::exists( path ) )
+  {
+    QProcess tool;
+    tool.start( QStringLiteral( GRIDSHADE_SCENE_GPKG_TOOL ), { QStringLiteral( "--points" ), QString::number( points ), path } );
+    if ( !tool.waitForFinished( 300000 ) || tool.exitCode() != 0 )
+      qWarning() << "gridshade-scene-gpkg failed:" << tool.readAllStandardError();
+  }
+  return std::make_unique<QgsVectorLayer>( path + QStringLiteral( "|layername=scene" ), QStringLiteral( "scene" ), QStringLiteral( "ogr" ) );
 }
 
 QString writeGeoPackage( QgsVectorLayer *layer, const QString &path )

@@ -38,6 +38,13 @@ std::unique_ptr<QgsVectorLayer> memoryPointLayer( const PointColumns &points, co
 //! Writes \a layer to a GeoPackage at \a path; returns an empty string or the error.
 QString writeGeoPackage( QgsVectorLayer *layer, const QString &path );
 
+/**
+ * The standard scene's first \a points points (EPSG:3857, fields value and cat) as an OGR layer
+ * on a GeoPackage written by gridshade-scene-gpkg into \a dir. Far lighter than a memory layer
+ * (which holds ~350 bytes per point as QgsFeatures), so big scenes keep the suite's memory low.
+ */
+std::unique_ptr<QgsVectorLayer> sceneGeoPackageLayer( uint64_t points, const QString &dir );
+
 //! Creates a density layer through QGIS's plugin layer registry (what projects and Python do).
 std::unique_ptr<DensityLayer> createDensityLayer( const QString &uri, const QString &name = QStringLiteral( "Density" ) );
 

@@ -205,7 +205,7 @@ void TestDensityErrors::cancel()
   QFETCH( bool, waitForWorker );
   static QgsVectorLayer *big = nullptr;
   if ( !big )
-    big = own( test::memoryPointLayer( SceneGenerator().generate( 4000000 ), QStringLiteral( "EPSG:3857" ), QStringLiteral( "big" ) ) );
+    big = own( test::sceneGeoPackageLayer( 2000000, mDir.path() ) );
   std::unique_ptr<DensityLayer> density = test::createDensityLayer( QStringLiteral( "layer=%1" ).arg( big->id() ) );
   QVERIFY( density );
   const QgsMapSettings ms = test::mapSettings( { density.get() }, z8Extent(), QSize( 1024, 768 ) );

@@ -24,6 +24,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace gridshade;
@@ -103,6 +104,7 @@ class TestDensityRender : public QObject
 
   private:
     PointColumns mScene;
+    QTemporaryDir mDir;
     QgsVectorLayer *mSource = nullptr; // owned by the project
     std::unique_ptr<DensityLayer> mDensity;
 };
@@ -111,7 +113,7 @@ void TestDensityRender::initTestCase()
 {
   QVERIFY( test::startQgis() );
   mScene = SceneGenerator().generate( POINTS );
-  std::unique_ptr<QgsVectorLayer> source = test::memoryPointLayer( mScene );
+  std::unique_ptr<QgsVectorLayer> source = test::sceneGeoPackageLayer( POINTS, mDir.path() );
   QVERIFY( source->isValid() );
   QCOMPARE( source->featureCount(), static_cast<long long>( POINTS ) );
   mSource = source.release();
