@@ -125,7 +125,8 @@ QString DensityLayer::setOptions( const QString &uri )
   Status st = DensitySettings::fromUri( uri, s );
   if ( st )
     st = setSettings( s );
-  return st ? QString() : st.message();
+  // An empty, non-null string: PyQt turns a null QString into NULL, "" reads better in Python.
+  return st ? QStringLiteral( "" ) : st.message();
 }
 
 QString DensityLayer::setOption( const QString &key, const QString &value )

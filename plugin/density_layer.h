@@ -61,7 +61,7 @@ class DensityLayer : public QgsPluginLayer
     //! Changes one option, e.g. setOption("how", "log"); returns an empty string or the error.
     Q_INVOKABLE QString setOption( const QString &key, const QString &value );
     //! The last problem found with the source or the options (empty when all is well).
-    QString lastError() const { return mError; }
+    QString lastError() const { return mError.isEmpty() ? QStringLiteral( "" ) : mError; }
     qulonglong cacheBytes() const { return mCache->bytes(); }
     //! Category labels of the cached points (empty before the first count_cat render).
     QStringList knownCategories() const;

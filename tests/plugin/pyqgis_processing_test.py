@@ -72,6 +72,23 @@ painted = sum(1 for yy in range(image.height()) for xx in range(image.width()) i
 check(not image.isNull() and 0 < painted < 256 * 192, "rendered image has %d painted pixels" % painted)
 check(len(job.errors()) == 0, "job.errors() is empty: %s" % [e.message for e in job.errors()])
 
+# The console snippets of docs/plugin.rst: options through Q_INVOKABLE / Q_PROPERTY, no bindings.
+check(layer.property("lastError") == "", "lastError is empty: %r" % layer.property("lastError"))
+check(layer.setOption("how", "sqrt") != "", "an invalid option value is refused with a message")
+check("how=log" in layer.property("options"), "a refused option changes nothing")
+check(layer.setOption("cmap", "viridis") == "", "setOption('cmap', 'viridis') is accepted")
+check(layer.setOption("how", "linear") == "", "setOption('how', 'linear') is accepted")
+check("cmap=viridis" in layer.property("options") and "how=linear" in layer.property("options"),
+      "options now %s" % layer.property("options"))
+check(layer.prepareCache("EPSG:3857") is True, "prepareCache('EPSG:3857') accepted")
+job = QgsMapRendererSequentialJob(settings)
+job.start()
+job.waitForFinished()
+recoloured = job.renderedImage()
+check(len(job.errors()) == 0, "re-render after setOption has no errors")
+changed = sum(1 for yy in range(0, 192, 2) for xx in range(0, 256, 2) if recoloured.pixel(xx, yy) != image.pixel(xx, yy))
+check(changed > 0, "the new colormap and scaling changed %d sampled pixels" % changed)
+
 QgsProject.instance().removeAllMapLayers()
 lib.gridshade_unregister()
 check(QgsApplication.processingRegistry().providerById("gridshade") is None, "gridshade_unregister() removes the provider")
