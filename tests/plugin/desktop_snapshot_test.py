@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The real QGIS desktop, under Xvfb, with the plugin installed by scripts/install_plugin.sh into
+a throwaway profile: opens a project holding a density layer and saves the canvas with
+`qgis --snapshot`. The density layer only survives the project load if the desktop plugin
+loaded and registered its layer type, so the snapshot must show about as many lit pixels as the
+same project rendered headless by PyQGIS on the same extent (white canvas elsewhere), with their
+centroid at the same place. (Not pixel for pixel: the desktop canvas fits the view extent
+itself, which shifts the grid by a fraction of a pixel.)
+
+Usage: desktop_snapshot_test.py <source dir> <build dir>
+"""
+import ctypes
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+SOURCE, BUILD = sys.argv[1], sys.argv[2]
+tmp = tempfile.mkdtemp(prefix="gridshade_desktop_")
+profile_root = os.path.join(tmp, "config")
+env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=profile_root)
+Z8 = (633129.6038867435, 5772795.863495652, 1259301.7395989073, 6242424.965279775)
+W, H = 512, 384
+
+scene = os.path.join(tmp, "scene.gpkg")
+subprocess.run([os.path.join(BUILD, "tools/gridshade-scene-gpkg"), "--points", "50000", scene], check=True, env=env)
+subprocess.run(["bash", os.path.join(SOURCE, "scripts/install_plugin.sh")], check=True, env=env,
+               stdout=subprocess.DEVNULL)
+
+# The project, written by PyQGIS (which needs the layer type registered to write the layer).
+os.environ.update(QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=os.path.join(tmp, "writer"))
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapRendererSequentialJob,  # noqa: E402
+                       QgsMapSettings, QgsProject, QgsRectangle, QgsReferencedRectangle, QgsVectorLayer)
+from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtGui import QColor  # noqa: E402
+app = QgsApplication([], False)
+app.initQgis()
+ctypes.PyDLL(os.path.join(BUILD, "plugin/libgridshade.so")).gridshade_register()
+points = QgsVectorLayer(scene + "|layername=scene", "scene", "ogr")
+QgsProject.instance().addMapLayer(points)
+density = QgsApplication.pluginLayerRegistry().createLayer("gridshade_density", "layer=%s&how=log&cmap=fire" % points.id())
+QgsProject.instance().addMapLayer(density)
+QgsProject.instance().layerTreeRoot().findLayer(points.id()).setItemVisibilityChecked(False)
+crs = QgsCoordinateReferenceSystem("EPSG:3857")
+QgsProject.instance().setCrs(crs)
+QgsProject.instance().viewSettings().setDefaultViewExtent(QgsReferencedRectangle(QgsRectangle(*Z8), crs))
+project = os.path.join(tmp, "density.qgz")
+assert QgsProject.instance().write(project)
+settings = QgsMapSettings()
+settings.setLayers([density])
+settings.setDestinationCrs(crs)
+settings.setExtent(QgsRectangle(*Z8))
+settings.setOutputSize(QSize(W, H))
+settings.setBackgroundColor(QColor(255, 255, 255))
+job = QgsMapRendererSequentialJob(settings)
+job.start()
+job.waitForFinished()
+reference = os.path.join(tmp, "reference.png")
+job.renderedImage().save(reference)
+QgsProject.instance().clear()
+app.exitQgis()
+
+snapshot = os.path.join(tmp, "snapshot.png")
+run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "qgis", "--noversioncheck", "--nologo",
+                      "--project", project, "--snapshot", snapshot, "--width", str(W), "--height", str(H)],
+                     env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=180, text=True)
+failures = []
+if not os.path.isfile(snapshot):
+    failures.append("qgis --snapshot wrote nothing (exit %d):\n%s" % (run.returncode, run.stdout[-3000:]))
+else:
+    shot = np.asarray(Image.open(snapshot).convert("RGB")).astype(int)
+    lit_mask = (shot != 255).any(axis=2)
+    ref_mask = (np.asarray(Image.open(reference).convert("RGB")).astype(int) != 255).any(axis=2)
+    lit = lit_mask.sum()
+    ref = int(ref_mask.sum())
+    print("snapshot %s: %d lit pixels of %d; headless reference %d" % (shot.shape, lit, W * H, ref))
+    if abs(int(lit) - ref) > 0.05 * max(ref, 1):
+        failures.append("lit pixels %d, headless reference %d" % (lit, ref))
+    if lit and ref:
+        cy, cx = np.argwhere(lit_mask).mean(axis=0)
+        ry, rx = np.argwhere(ref_mask).mean(axis=0)
+        print("centroid (%.1f, %.1f), reference (%.1f, %.1f)" % (cx, cy, rx, ry))
+        if abs(cx - rx) > 3 or abs(cy - ry) > 3:
+            failures.append("lit centroid (%.1f, %.1f) far from the reference's (%.1f, %.1f)" % (cx, cy, rx, ry))
+    if lit < 500:
+        failures.append("the snapshot shows no density layer (%d lit pixels): the plugin did not load" % lit)
+    if shot.shape != (H, W, 3):
+        failures.append("snapshot size %s, expected %dx%d" % (shot.shape, W, H))
+print("\n".join("FAIL " + f for f in failures) or "ok   desktop snapshot shows the density layer")
+if not failures:
+    shutil.rmtree(tmp, ignore_errors=True)
+sys.exit(1 if failures else 0)
