@@ -13,7 +13,6 @@
 #include <qgsvectorlayerfeatureiterator.h>
 
 #include <QElapsedTimer>
-#include <QHash>
 
 #include <cmath>
 #include <limits>
