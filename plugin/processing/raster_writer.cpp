@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "raster_writer.h"
 
+#include "alignment.h"
+
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -70,15 +72,11 @@ Status RasterWriter::checkImageExtension( const QString &path, bool &isPng )
                           .arg( path, suffix ) );
 }
 
-void RasterWriter::geoTransform( double gt[6] ) const
+void RasterWriter::georeference( void *dataset ) const
 {
-  // North-up: row 0 is at ymax, as the engine's images and aggregates are.
-  gt[0] = mExtent.xmin;
-  gt[1] = mExtent.width() / mWidth;
-  gt[2] = 0.0;
-  gt[3] = mExtent.ymax;
-  gt[4] = 0.0;
-  gt[5] = -mExtent.height() / mHeight;
+  GeoTransform t = GeoTransform::fromExtent( mExtent, mWidth, mHeight );
+  GDALSetGeoTransform( static_cast<GDALDatasetH>( dataset ), t.c );
+  GDALSetProjection( static_cast<GDALDatasetH>( dataset ), mCrsWkt.toUtf8().constData() );
 }
 
 Status RasterWriter::writeImage( const RgbaImage &image ) const
@@ -105,10 +103,7 @@ Status RasterWriter::writeImage( const RgbaImage &image ) const
   Dataset ds( GDALCreate( drv, isPng ? "" : path.constData(), mWidth, mHeight, 4, GDT_Byte, options.list ) );
   if ( !ds )
     return Status::error( gdalError( QStringLiteral( "creating" ), mPath ) );
-  double gt[6];
-  geoTransform( gt );
-  GDALSetGeoTransform( ds.get(), gt );
-  GDALSetProjection( ds.get(), mCrsWkt.toUtf8().constData() );
+  georeference( ds.get() );
   GDALSetRasterColorInterpretation( GDALGetRasterBand( ds.get(), 4 ), GCI_AlphaBand );
 
   // The RgbaImage holds R, G, B, A bytes per pixel in memory order: pixel-interleaved bands.
@@ -132,10 +127,9 @@ Status RasterWriter::writeImage( const RgbaImage &image ) const
   Dataset out( GDALCreateCopy( png, path.constData(), ds.get(), FALSE, nullptr, nullptr, nullptr ) );
   if ( !out )
     return Status::error( gdalError( QStringLiteral( "writing PNG" ), mPath ) );
-  GDALSetProjection( out.get(), mCrsWkt.toUtf8().constData() );
-  GDALSetGeoTransform( out.get(), gt ); // PAM keeps all 17 digits; GDAL prefers it to the world file
+  georeference( out.get() ); // PAM keeps all 17 digits; GDAL prefers it to the world file
   out.reset();
-  return writeWorldFile( gt );
+  return writeWorldFile( GeoTransform::fromExtent( mExtent, mWidth, mHeight ).c );
 }
 
 Status RasterWriter::writeWorldFile( const double gt[6] ) const
@@ -179,10 +173,7 @@ Status RasterWriter::writeAggregate( const Aggregate &aggregate, const QStringLi
   Dataset ds( GDALCreate( drv, path.constData(), mWidth, mHeight, bandCount, type, options.list ) );
   if ( !ds )
     return Status::error( gdalError( QStringLiteral( "creating" ), mPath ) );
-  double gt[6];
-  geoTransform( gt );
-  GDALSetGeoTransform( ds.get(), gt );
-  GDALSetProjection( ds.get(), mCrsWkt.toUtf8().constData() );
+  georeference( ds.get() );
   GDALSetMetadataItem( ds.get(), "REDUCTION", reductionName( aggregate.reduction() ).toUtf8().constData(), nullptr );
   GDALSetMetadataItem( ds.get(), "POINTS_IN_EXTENT", QByteArray::number( static_cast<qulonglong>( aggregate.stats().inView ) ).constData(), nullptr );
 

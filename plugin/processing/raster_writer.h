@@ -38,7 +38,8 @@ class RasterWriter
     Status writeAggregate( const Aggregate &aggregate, const QStringList &categoryLabels ) const;
 
   private:
-    void geoTransform( double gt[6] ) const;
+    //! Sets the extent's north-up geotransform and the CRS on a new GDAL dataset.
+    void georeference( void *dataset ) const;
     Status writeWorldFile( const double gt[6] ) const;
 
     QString mPath;
