@@ -18,7 +18,8 @@
 #include <qgsproject.h>
 #include <qgsvectorlayer.h>
 
-#include <QCryptographicHash>
+#include "file_sha256.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -48,10 +49,7 @@ QString artifactDir()
 
 QByteArray sha256( const QString &path )
 {
-  QFile f( path );
-  if ( !f.open( QIODevice::ReadOnly ) )
-    return QByteArray();
-  return QCryptographicHash::hash( f.readAll(), QCryptographicHash::Sha256 ).toHex();
+  return test::fileSha256( path );
 }
 
 QgsRectangle toRectangle( const Extent &e )

@@ -9,7 +9,8 @@
 #include "ssim.h"
 #include "standard_zooms.h"
 
-#include <QCryptographicHash>
+#include "file_sha256.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -36,10 +37,7 @@ QString artifactDir()
 
 QByteArray sha256( const QString &path )
 {
-  QFile f( path );
-  if ( !f.open( QIODevice::ReadOnly ) )
-    return QByteArray();
-  return QCryptographicHash::hash( f.readAll(), QCryptographicHash::Sha256 ).toHex();
+  return test::fileSha256( path );
 }
 } // namespace
 
