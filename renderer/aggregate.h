@@ -36,6 +36,9 @@ struct AggregateStats
     uint64_t droppedNonFinite = 0; //!< x or y NaN or +-inf
     uint64_t droppedOutside = 0;   //!< finite but outside the extent
     uint64_t droppedCategory = 0;  //!< count_cat: category code outside 0..categoryCount-1
+    QString backend;               //!< "cpu" or "gpu": where the points were aggregated
+    QString device;                //!< the GPU's name, or "CPU, N threads"
+    QString backendNote;           //!< why the CPU ran when the GPU was asked for; empty otherwise
 };
 
 /**

@@ -289,30 +289,12 @@ bool aggregateOrdered( const PointColumns &points, const Viewport &vp, Reduction
   return false;
 }
 
-Status checkInputs( const PointColumns &points, const Viewport &viewport, const AggregateSettings &settings )
-{
-  if ( Status s = viewport.validate(); !s )
-    return s;
-  const QString name = reductionName( settings.reduction );
-  const bool needsValues = reductionNeedsValues( settings.reduction );
-  if ( needsValues && !points.hasValues() && points.size() > 0 )
-    return Status::error( QStringLiteral( "reduction '%1' needs a value column, but the points have none: add a value field or use 'count'" ).arg( name ) );
-  if ( settings.reduction == Reduction::CountCat )
-  {
-    if ( !points.hasCategories() && points.size() > 0 )
-      return Status::error( QStringLiteral( "reduction 'count_cat' needs a category column, but the points have none: add a category field or use 'count'" ) );
-    if ( points.categoryCount() > 1024 )
-      return Status::error( QStringLiteral( "count_cat supports at most 1024 categories, got %1" ).arg( points.categoryCount() ) );
-  }
-  return Status::ok();
-}
-
 } // namespace
 
 Status CpuAggregator::aggregate( const PointColumns &points, const Viewport &viewport, const AggregateSettings &settings,
                                  Aggregate &out, const std::atomic<bool> *cancel )
 {
-  if ( Status s = checkInputs( points, viewport, settings ); !s )
+  if ( Status s = validateAggregation( points, viewport, settings ); !s )
     return s;
   try
   {
@@ -327,6 +309,8 @@ Status CpuAggregator::aggregate( const PointColumns &points, const Viewport &vie
     AggregateStats &st = out.stats();
     st.total = points.size();
     st.inView = st.total - st.droppedNonFinite - st.droppedOutside - st.droppedCategory;
+    st.backend = QStringLiteral( "cpu" );
+    st.device = QStringLiteral( "CPU, %1 threads" ).arg( threads );
     return Status::ok();
   }
   catch ( const std::bad_alloc & )

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "aggregate.h"
+#include "aggregate_settings.h"
 #include "point_columns.h"
 #include "status.h"
 #include "viewport.h"
@@ -10,14 +11,6 @@
 
 namespace gridshade
 {
-
-//! What to aggregate and with how many threads.
-struct AggregateSettings
-{
-    Reduction reduction = Reduction::Count;
-    //! Threads to use; 0 means all cores. The result never depends on it.
-    int threads = 0;
-};
 
 /**
  * \brief Aggregates points onto a Viewport on all CPU cores, with Datashader's results.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_pipeline.h"
 
+#include "aggregator.h"
 #include "shader.h"
 
 #include <chrono>
@@ -22,7 +23,7 @@ Status DensityPipeline::render( const PointColumns &points, const Viewport &view
   if ( Status s = shading.validate(); !s )
     return s;
   auto start = std::chrono::steady_clock::now();
-  if ( Status s = CpuAggregator::aggregate( points, viewport, aggregation, out.aggregate, cancel ); !s )
+  if ( Status s = Aggregator::aggregate( points, viewport, aggregation, out.aggregate, cancel ); !s )
     return s;
   out.timings.aggregateMs = millisecondsSince( start );
   if ( cancel && cancel->load() )

@@ -2,9 +2,19 @@
 #include "point_columns.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace gridshade
 {
+
+namespace
+{
+std::shared_ptr<const uint64_t> newToken()
+{
+  static std::atomic<uint64_t> next { 1 };
+  return std::make_shared<const uint64_t>( next.fetch_add( 1 ) );
+}
+} // namespace
 
 PointColumns PointColumns::view( const double *x, const double *y, size_t count )
 {
@@ -12,6 +22,7 @@ PointColumns PointColumns::view( const double *x, const double *y, size_t count 
   p.mX = x;
   p.mY = y;
   p.mCount = ( x && y ) ? count : 0;
+  p.mCoordinatesToken = newToken();
   return p;
 }
 
@@ -24,6 +35,7 @@ PointColumns PointColumns::owned( std::vector<double> x, std::vector<double> y )
   p.mX = p.mOwnedX->data();
   p.mY = p.mOwnedY->data();
   p.mCount = n;
+  p.mCoordinatesToken = newToken();
   return p;
 }
 
@@ -31,6 +43,7 @@ void PointColumns::setValuesView( const double *values )
 {
   mOwnedValues.reset();
   mValues = values;
+  mValuesToken = values ? newToken() : nullptr;
 }
 
 void PointColumns::setValues( std::vector<double> values )
@@ -38,6 +51,7 @@ void PointColumns::setValues( std::vector<double> values )
   values.resize( mCount, 0.0 );
   mOwnedValues = std::make_shared<const std::vector<double>>( std::move( values ) );
   mValues = mOwnedValues->data();
+  mValuesToken = newToken();
 }
 
 void PointColumns::setCategoriesView( const int32_t *categories, int categoryCount )
@@ -45,6 +59,7 @@ void PointColumns::setCategoriesView( const int32_t *categories, int categoryCou
   mOwnedCategories.reset();
   mCategories = categories;
   mCategoryCount = categories ? std::max( categoryCount, 0 ) : 0;
+  mCategoriesToken = categories ? newToken() : nullptr;
 }
 
 void PointColumns::setCategories( std::vector<int32_t> categories, int categoryCount )
@@ -53,6 +68,7 @@ void PointColumns::setCategories( std::vector<int32_t> categories, int categoryC
   mOwnedCategories = std::make_shared<const std::vector<int32_t>>( std::move( categories ) );
   mCategories = mOwnedCategories->data();
   mCategoryCount = std::max( categoryCount, 0 );
+  mCategoriesToken = newToken();
 }
 
 PointColumns PointColumns::prefix( size_t count ) const

@@ -46,6 +46,17 @@ class PointColumns
     //! The first \a count points (clamped to size()), sharing this object's memory.
     PointColumns prefix( size_t count ) const;
 
+    /**
+     * Identities of the columns for caches that keep copies elsewhere (the GPU's resident
+     * buffers): every view(), owned(), setValues*() and setCategories*() makes a new id, shared
+     * by copies and prefixes; 0 when the column is absent. An id is never reused in a process.
+     */
+    uint64_t coordinatesId() const { return mCoordinatesToken ? *mCoordinatesToken : 0; }
+    uint64_t valuesId() const { return mValuesToken ? *mValuesToken : 0; }
+    uint64_t categoriesId() const { return mCategoriesToken ? *mCategoriesToken : 0; }
+    //! Expires when no PointColumns sharing these x/y columns is left.
+    std::weak_ptr<const uint64_t> coordinatesLifetime() const { return mCoordinatesToken; }
+
   private:
     const double *mX = nullptr;
     const double *mY = nullptr;
@@ -58,6 +69,9 @@ class PointColumns
     std::shared_ptr<const std::vector<double>> mOwnedY;
     std::shared_ptr<const std::vector<double>> mOwnedValues;
     std::shared_ptr<const std::vector<int32_t>> mOwnedCategories;
+    std::shared_ptr<const uint64_t> mCoordinatesToken;
+    std::shared_ptr<const uint64_t> mValuesToken;
+    std::shared_ptr<const uint64_t> mCategoriesToken;
 };
 
 } // namespace gridshade

@@ -15,6 +15,9 @@ PACKAGES=(
   python3-sphinx python3-numpy python3-pil
   # the QGIS 3.22 SDK and runtime (plugin/, qgis_process, PyQGIS) and GDAL
   libqgis-dev qgis qgis-providers python3-qgis gdal-bin libgdal-dev xvfb xauth
+  # GPU backend: Qt's private RHI headers, the Vulkan loader and headers, the GLSL to SPIR-V
+  # compiler, and Mesa's software Vulkan (lavapipe) for the parity tests on machines without a GPU
+  qtbase5-private-dev qt6-base-private-dev libvulkan-dev glslang-tools mesa-vulkan-drivers
 )
 
 missing=()

@@ -4,6 +4,8 @@
 #include "scene_generator.h"
 #include "standard_zooms.h"
 
+#include "random_points.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -18,59 +20,9 @@ namespace
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
-// The brute-force reference: Datashader's rule written out plainly, one point at a time,
-// straight from the formula (independent of Viewport and PointBinner).
-int64_t referencePixel( const Extent &e, int w, int h, double x, double y )
-{
-  if ( !( e.xmin <= x && x <= e.xmax && e.ymin <= y && y <= e.ymax ) )
-    return -1;
-  const double sx = w / ( e.xmax - e.xmin ), sy = h / ( e.ymax - e.ymin );
-  int64_t c = static_cast<int64_t>( x * sx + ( -e.xmin * sx ) );
-  int64_t r = static_cast<int64_t>( y * sy + ( -e.ymin * sy ) );
-  if ( c == w )
-    c = w - 1;
-  if ( r == h )
-    r = h - 1;
-  return ( h - 1 - r ) * w + c;
-}
-
-struct Data
-{
-    std::vector<double> x, y, v;
-    std::vector<int32_t> cat;
-};
-
-// Random points over and around the extent, with exact edge hits, NaN/inf and NaN values.
-Data randomData( size_t n, const Extent &e, int w, uint32_t seed )
-{
-  std::mt19937_64 rng( seed );
-  std::uniform_real_distribution<double> ux( e.xmin - 0.1 * e.width(), e.xmax + 0.1 * e.width() );
-  std::uniform_real_distribution<double> uy( e.ymin - 0.1 * e.height(), e.ymax + 0.1 * e.height() );
-  std::uniform_real_distribution<double> uv( -100.0, 100.0 );
-  std::uniform_int_distribution<int> pick( 0, 19 );
-  Data d;
-  for ( size_t i = 0; i < n; ++i )
-  {
-    double x = ux( rng ), y = uy( rng );
-    switch ( pick( rng ) )
-    {
-      case 0: x = e.xmin; break;
-      case 1: x = e.xmax; break;
-      case 2: y = e.ymax; break;
-      case 3: x = e.xmin + e.width() * ( static_cast<int>( uv( rng ) + 100 ) % w ) / w; break; // interior bin edge
-      case 4: x = NaN; break;
-      case 5: y = std::numeric_limits<double>::infinity(); break;
-      default: break;
-    }
-    d.x.push_back( x );
-    d.y.push_back( y );
-    d.v.push_back( pick( rng ) == 7 ? NaN : uv( rng ) );
-    d.cat.push_back( pick( rng ) == 3 ? 5 : pick( rng ) % 3 ); // 5 is out of range for 3 categories
-  }
-  return d;
-}
-
 } // namespace
+
+using namespace gridshade::testdata;
 
 class TestReductions : public QObject
 {

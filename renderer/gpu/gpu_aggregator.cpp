@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "gpu_aggregator.h"
+
+#include "gpu_context.h"
+#include "gpu_thread.h"
+
+#include <QCoreApplication>
+
+#include <memory>
+#include <mutex>
+#include <new>
+
+namespace gridshade
+{
+
+namespace
+{
+
+/*
+ * The service: one thread, and on it the context (device, QRhi, resident points). The mutex
+ * guards the thread's existence; the context is touched only from tasks on that thread.
+ */
+struct Service
+{
+    std::mutex mutex;
+    std::unique_ptr<gpu::GpuThread> thread;
+    std::unique_ptr<gpu::GpuContext> context; // GPU thread only
+    bool tried = false;                       // GPU thread only
+    QString reason;                           // GPU thread only
+    bool cleanupRegistered = false;
+};
+
+Service &service()
+{
+  static Service s;
+  return s;
+}
+
+void shutdownAtExit()
+{
+  GpuAggregator::shutdown();
+}
+
+// Runs \a task on the GPU thread with the context created (once) beforehand.
+template<typename Task>
+void withContext( Task task )
+{
+  Service &s = service();
+  gpu::GpuThread *thread = nullptr;
+  {
+    std::lock_guard<std::mutex> lock( s.mutex );
+    if ( !s.thread )
+    {
+      s.thread = std::make_unique<gpu::GpuThread>();
+      if ( !s.cleanupRegistered && QCoreApplication::instance() )
+      {
+        // Tear the device down while Qt's platform is still there.
+        qAddPostRoutine( shutdownAtExit );
+        s.cleanupRegistered = true;
+      }
+    }
+    thread = s.thread.get();
+  }
+  thread->run( [&] {
+    if ( s.context && s.context->isLost() )
+    {
+      s.context.reset();
+      s.tried = false;
+    }
+    if ( !s.context && !s.tried )
+    {
+      s.tried = true;
+      try
+      {
+        s.context = gpu::GpuContext::create( &s.reason );
+      }
+      catch ( const std::exception &e )
+      {
+        s.reason = QStringLiteral( "GPU initialisation failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) );
+      }
+    }
+    task( s.context.get(), s.reason );
+  } );
+}
+
+} // namespace
+
+GpuStatus GpuAggregator::status( bool initialise )
+{
+  GpuStatus st;
+  if ( !initialise )
+  {
+    std::lock_guard<std::mutex> lock( service().mutex );
+    if ( !service().thread )
+    {
+      st.reason = QStringLiteral( "GPU not initialised yet" );
+      return st;
+    }
+  }
+  withContext( [&]( gpu::GpuContext *context, const QString &reason ) {
+    if ( !context )
+    {
+      st.reason = reason;
+      return;
+    }
+    const gpu::GpuMemory m = context->memory();
+    st.available = true;
+    st.device = context->description();
+    st.valueReductions = context->supportsValueReductions();
+    st.residentBytes = m.residentBytes;
+    st.workBytes = m.workBytes;
+    st.budgetBytes = m.budgetBytes;
+    st.deviceLocalBytes = m.deviceLocalBytes;
+  } );
+  return st;
+}
+
+Status GpuAggregator::aggregate( const PointColumns &points, const Viewport &viewport, const AggregateSettings &settings,
+                                 Aggregate &out, const std::atomic<bool> *cancel )
+{
+  if ( Status s = validateAggregation( points, viewport, settings ); !s )
+    return s;
+  Status result = Status::error( QStringLiteral( "GPU unavailable" ) );
+  withContext( [&]( gpu::GpuContext *context, const QString &reason ) {
+    if ( !context )
+    {
+      result = Status::error( reason );
+      return;
+    }
+    try
+    {
+      result = context->aggregate( points, viewport, settings, out, cancel );
+      if ( result )
+      {
+        out.stats().backend = QStringLiteral( "gpu" );
+        out.stats().device = context->description();
+      }
+    }
+    catch ( const std::bad_alloc & )
+    {
+      result = Status::error( QStringLiteral( "out of host memory preparing the GPU aggregation" ) );
+    }
+  } );
+  return result;
+}
+
+void GpuAggregator::releaseResidentPoints()
+{
+  withContext( []( gpu::GpuContext *context, const QString & ) {
+    if ( context )
+      context->releaseResidentPoints();
+  } );
+}
+
+void GpuAggregator::shutdown()
+{
+  Service &s = service();
+  std::unique_ptr<gpu::GpuThread> thread;
+  {
+    std::lock_guard<std::mutex> lock( s.mutex );
+    thread = std::move( s.thread );
+  }
+  if ( !thread )
+    return;
+  thread->run( [&] {
+    s.context.reset();
+    s.tried = false;
+    s.reason.clear();
+  } );
+  thread.reset();
+}
+
+} // namespace gridshade

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+
+class QVulkanInstance;
+
+namespace gridshade::gpu
+{
+
+/**
+ * \brief The Vulkan instance and logical device that the GPU backend hands to Qt RHI.
+ *
+ * We create the device ourselves instead of letting QRhi do it, because the aggregation
+ * shaders need features that Qt 5.15 and 6.4 never enable: shaderFloat64 (Datashader's bin
+ * rule is computed in double), shaderInt64 and 64-bit buffer atomics (sum / mean / min / max).
+ * QRhi imports the device (QRhiVulkanNativeHandles) and never destroys it; we do.
+ *
+ * Needs a Qt platform with Vulkan (xcb: a desktop session or Xvfb); the offscreen platform has
+ * none and create() then says so. Owned by the GPU service thread.
+ */
+class VulkanDevice
+{
+  public:
+    VulkanDevice();
+    ~VulkanDevice();
+    VulkanDevice( const VulkanDevice & ) = delete;
+    VulkanDevice &operator=( const VulkanDevice & ) = delete;
+
+    //! Creates instance and device; false with *reason filled when no usable device exists.
+    bool create( QString *reason );
+    void destroy();
+
+    QVulkanInstance *instance() const { return mInstance.get(); }
+    void *physicalDevice() const { return mPhysicalDevice; }
+    void *device() const { return mDevice; }
+    void *queue() const { return mQueue; }
+    int queueFamily() const { return mQueueFamily; }
+
+    //! "NVIDIA H100 80GB HBM3 (Vulkan 1.3.289, driver 580.159)".
+    QString description() const { return mDescription; }
+    QString name() const { return mName; }
+    //! Size of the largest device-local memory heap.
+    uint64_t deviceLocalBytes() const { return mDeviceLocalBytes; }
+    //! The device's maxStorageBufferRange: one storage binding sees at most this many bytes.
+    uint64_t maxStorageRange() const { return mMaxStorageRange; }
+    //! false when the device lacks 64-bit atomics: sum, mean, min and max then stay on the CPU.
+    bool hasInt64Atomics() const { return mInt64Atomics; }
+
+  private:
+    std::unique_ptr<QVulkanInstance> mInstance;
+    void *mPhysicalDevice = nullptr;
+    void *mDevice = nullptr;
+    void *mQueue = nullptr;
+    int mQueueFamily = -1;
+    QString mName;
+    QString mDescription;
+    uint64_t mDeviceLocalBytes = 0;
+    uint64_t mMaxStorageRange = 0;
+    bool mInt64Atomics = false;
+};
+
+} // namespace gridshade::gpu
