@@ -3,6 +3,7 @@
 
 #include "density_settings.h"
 #include "point_cache_store.h"
+#include "render_stats.h"
 
 #include <qgspluginlayer.h>
 
@@ -32,6 +33,7 @@ class DensityLayer : public QgsPluginLayer
     Q_PROPERTY( QString options READ options )
     Q_PROPERTY( QString lastError READ lastError )
     Q_PROPERTY( qulonglong cacheBytes READ cacheBytes )
+    Q_PROPERTY( QVariantMap renderStats READ renderStats )
 
   public:
     static const QString LAYER_TYPE;
@@ -67,6 +69,9 @@ class DensityLayer : public QgsPluginLayer
     QStringList knownCategories() const;
     //! The caches of this layer, shared with its renderers.
     std::shared_ptr<PointCacheStore> cacheStore() const { return mCache; }
+    //! Figures of the last render: backend ("cpu"/"gpu"), device, backendNote, timings, points, GPU memory.
+    QVariantMap renderStats() const { return mStats->snapshot(); }
+    std::shared_ptr<RenderStatsBox> statsBox() const { return mStats; }
 
     //! The point layer read (a project layer, or one this layer opened from its source uri).
     QgsVectorLayer *sourceLayer() const;
@@ -89,6 +94,7 @@ class DensityLayer : public QgsPluginLayer
 
     DensitySettings mSettings;
     std::shared_ptr<PointCacheStore> mCache;
+    std::shared_ptr<RenderStatsBox> mStats = std::make_shared<RenderStatsBox>();
     mutable QPointer<QgsVectorLayer> mProjectSource;
     std::unique_ptr<QgsVectorLayer> mOwnedSource;
     QString mError;

@@ -76,6 +76,7 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
     if ( mSettingsStatus && !layer->lastError().isEmpty() )
       mSettingsStatus = Status::error( layer->lastError() );
     mStore = layer->cacheStore();
+    mStats = layer->statsBox();
     const QgsCoordinateReferenceSystem dest = destinationCrs( context, layer );
     mCacheKey = layer->cacheKey( dest );
     mGeneration = mStore->generation();
@@ -186,6 +187,9 @@ bool DensityLayerRenderer::renderUnguarded()
     mReadyToCompose = true;
     return true;
   }
+  if ( mStats && mStats->record( result.aggregate.stats(), result.timings, viewport.width(), viewport.height() ) )
+    QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1' aggregates on the CPU: %2" ).arg( mLayerName, result.aggregate.stats().backendNote ),
+                               QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Info );
   QImage image = result.image.view();
   image.setDevicePixelRatio( dpr );
   QPainter *painter = ctx->painter();

@@ -3,6 +3,7 @@
 
 #include "density_settings.h"
 #include "point_cache_store.h"
+#include "render_stats.h"
 
 #include <qgsmaplayerrenderer.h>
 
@@ -44,6 +45,7 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
     ShadeSettings mShading;
     Status mSettingsStatus;
     std::shared_ptr<PointCacheStore> mStore;
+    std::shared_ptr<RenderStatsBox> mStats;
     QString mCacheKey;
     uint64_t mGeneration = 0;
     std::unique_ptr<PointCacheBuilder> mBuilder;

@@ -31,6 +31,8 @@ QString DensitySettings::toUri() const
   q.addQueryItem( QStringLiteral( "spread" ), QString::number( spreadPx ) );
   q.addQueryItem( QStringLiteral( "dynspread" ), dynspread ? QStringLiteral( "1" ) : QStringLiteral( "0" ) );
   q.addQueryItem( QStringLiteral( "opacity" ), QString::number( opacity, 'g', 17 ) );
+  if ( backend != Backend::Auto )
+    q.addQueryItem( QStringLiteral( "backend" ), backendName( backend ) );
   return q.toString( QUrl::FullyEncoded );
 }
 
@@ -78,8 +80,10 @@ Status DensitySettings::fromUri( const QString &uri, DensitySettings &out )
       s.dynspread = value == QLatin1String( "1" ) || value.compare( QLatin1String( "true" ), Qt::CaseInsensitive ) == 0;
     else if ( key == QLatin1String( "opacity" ) )
       s.opacity = value.toDouble( &ok );
+    else if ( key == QLatin1String( "backend" ) )
+      ok = parseBackend( value, s.backend );
     else
-      return Status::error( QStringLiteral( "unknown density layer option '%1' in '%2': use layer, source, provider, reduction, value, category, how, cmap, span, alpha, min_alpha, spread, dynspread, opacity" )
+      return Status::error( QStringLiteral( "unknown density layer option '%1' in '%2': use layer, source, provider, reduction, value, category, how, cmap, span, alpha, min_alpha, spread, dynspread, opacity, backend" )
                               .arg( rawKey, uri ) );
     if ( !ok )
       return Status::error( QStringLiteral( "invalid value '%1' for density layer option '%2'" ).arg( value, key ) );
@@ -104,6 +108,7 @@ Status DensitySettings::toEngine( AggregateSettings &aggregation, ShadeSettings 
 {
   aggregation = AggregateSettings();
   aggregation.reduction = reduction;
+  aggregation.backend = backend;
   const bool needsValue = reductionNeedsValues( reduction );
   if ( needsValue && valueField.isEmpty() )
     return Status::error( QStringLiteral( "reduction '%1' needs a value field: set the 'value' option" ).arg( reductionName( reduction ) ) );

@@ -40,6 +40,7 @@ struct DensitySettings
     int spreadPx = 0;
     bool dynspread = false;
     double opacity = 1.0;
+    Backend backend = Backend::Auto;       //!< where to aggregate; GRIDSHADE_BACKEND overrides
 
     static Status fromUri( const QString &uri, DensitySettings &out );
     QString toUri() const;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "registration.h"
 
+#include "gpu/gpu_aggregator.h"
+
 #include "density_layer.h"
 #include "density_layer_type.h"
 #include "processing/gridshade_provider.h"
@@ -43,6 +45,8 @@ void gridshade_unregister()
       QgsApplication::processingRegistry()->removeProvider( QString::fromLatin1( GridshadeProvider::PROVIDER_ID ) );
     if ( QgsApplication::instance() && QgsApplication::pluginLayerRegistry() )
       QgsApplication::pluginLayerRegistry()->removePluginLayerType( DensityLayer::LAYER_TYPE );
+    // The GPU device and its thread go with the plugin.
+    GpuAggregator::shutdown();
   }
   catch ( ... )
   {

@@ -7,9 +7,12 @@
 #include "scene_generator.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+
+#include <memory>
 #include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -51,6 +54,9 @@ QJsonObject statsJson( const RenderOptions &o, const RenderResult &r, double loa
                         { QStringLiteral( "shade_ms" ), r.timings.shadeMs },
                         { QStringLiteral( "write_ms" ), writeMs } };
   QJsonObject settings { { QStringLiteral( "reduction" ), reductionName( o.aggregation.reduction ) },
+                         { QStringLiteral( "backend" ), s.backend },
+                         { QStringLiteral( "device" ), s.device },
+                         { QStringLiteral( "backend_note" ), s.backendNote },
                          { QStringLiteral( "how" ), howName( o.shading.how ) },
                          { QStringLiteral( "cmap" ), o.shading.colormap.name() },
                          { QStringLiteral( "spread" ), o.shading.spreadPx },
@@ -125,9 +131,32 @@ int run( const QStringList &arguments )
 
 } // namespace
 
+// --backend gpu / auto: Vulkan needs Qt's GUI platform, so only then is one started (and,
+// without any display, the offscreen one, where the GPU reports itself unavailable).
+bool mayUseGpu( int argc, char **argv )
+{
+  for ( int i = 1; i < argc; ++i )
+  {
+    const QByteArray a( argv[i] );
+    if ( a == "--backend" && i + 1 < argc )
+      return QByteArray( argv[i + 1] ).toLower() != "cpu";
+    if ( a.startsWith( "--backend=" ) )
+      return a.mid( 10 ).toLower() != "cpu";
+  }
+  return false;
+}
+
 int main( int argc, char **argv )
 {
-  QCoreApplication app( argc, argv );
+  std::unique_ptr<QCoreApplication> application;
+  if ( mayUseGpu( argc, argv ) )
+  {
+    if ( !qEnvironmentVariableIsSet( "QT_QPA_PLATFORM" ) && !qEnvironmentVariableIsSet( "DISPLAY" ) && !qEnvironmentVariableIsSet( "WAYLAND_DISPLAY" ) )
+      qputenv( "QT_QPA_PLATFORM", "offscreen" );
+    application = std::make_unique<QGuiApplication>( argc, argv );
+  }
+  else
+    application = std::make_unique<QCoreApplication>( argc, argv );
   QCoreApplication::setApplicationName( QStringLiteral( "gridshade-render" ) );
   QCoreApplication::setApplicationVersion( QStringLiteral( GRIDSHADE_VERSION ) );
   try

@@ -126,6 +126,7 @@ Status RenderOptions::parse( const QStringList &arguments, RenderOptions &o, boo
     { QStringLiteral( "spread" ), QStringLiteral( "Spread pixels by a circle of <px>." ), QStringLiteral( "px" ), QStringLiteral( "0" ) },
     { QStringLiteral( "dynspread" ), QStringLiteral( "Dynamic spreading, e.g. 0.5,3." ), QStringLiteral( "threshold,max_px" ) },
     { QStringLiteral( "threads" ), QStringLiteral( "CPU threads (0 = all cores)." ), QStringLiteral( "n" ), QStringLiteral( "0" ) },
+    { QStringLiteral( "backend" ), QStringLiteral( "Aggregate on: cpu, gpu (Vulkan; falls back to the CPU) or auto." ), QStringLiteral( "name" ), QStringLiteral( "cpu" ) },
     { QStringLiteral( "out" ), QStringLiteral( "PNG to write (required)." ), QStringLiteral( "png" ) },
     { QStringLiteral( "stats" ), QStringLiteral( "JSON of stats and timings to write." ), QStringLiteral( "json" ) },
     { QStringLiteral( "npy" ), QStringLiteral( "Also write the aggregate as a NumPy .npy array (north-up)." ), QStringLiteral( "file" ) },
@@ -155,6 +156,8 @@ Status RenderOptions::parse( const QStringList &arguments, RenderOptions &o, boo
   o.csvColumns.category = p.value( QStringLiteral( "category-column" ) );
   if ( !parseReduction( p.value( QStringLiteral( "reduction" ) ), o.aggregation.reduction ) )
     return Status::error( QStringLiteral( "unknown --reduction '%1': use count, sum, mean, min, max or count_cat" ).arg( p.value( QStringLiteral( "reduction" ) ) ) );
+  if ( !parseBackend( p.value( QStringLiteral( "backend" ) ), o.aggregation.backend ) )
+    return Status::error( QStringLiteral( "--backend needs cpu, gpu or auto, got '%1'" ).arg( p.value( QStringLiteral( "backend" ) ) ) );
   o.aggregation.threads = p.value( QStringLiteral( "threads" ) ).toInt( &ok );
   if ( !ok || o.aggregation.threads < 0 || o.aggregation.threads > 1024 )
     return Status::error( QStringLiteral( "--threads needs 0..1024, got '%1'" ).arg( p.value( QStringLiteral( "threads" ) ) ) );

@@ -42,6 +42,7 @@ void AggregatePointsAlgorithm::initAlgorithm( const QVariantMap & )
 {
   addGridParameters();
   addParameter( new QgsProcessingParameterRasterDestination( QStringLiteral( "OUTPUT" ), QStringLiteral( "Aggregate (.tif)" ) ) );
+  addBackendParameter();
   addStatsOutputs();
 }
 
@@ -64,7 +65,9 @@ QVariantMap AggregatePointsAlgorithm::processAlgorithm( const QVariantMap &param
     steps.setCurrentStep( 1 );
     Aggregate result;
     aggregate( feedback, result );
-    feedback->pushInfo( QStringLiteral( "%1 of %2 points in the extent" ).arg( result.stats().inView ).arg( result.stats().total ) );
+    feedback->pushInfo( QStringLiteral( "%1 of %2 points in the extent, aggregated on %3" ).arg( result.stats().inView ).arg( result.stats().total ).arg( result.stats().device ) );
+    if ( !result.stats().backendNote.isEmpty() )
+      feedback->pushInfo( QStringLiteral( "GPU not used: %1" ).arg( result.stats().backendNote ) );
     steps.setCurrentStep( 2 );
     const QString output = parameterAsOutputLayer( parameters, QStringLiteral( "OUTPUT" ), context );
     const Viewport &vp = viewport();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "point_grid_algorithm.h"
 
+#include "aggregator.h"
+
 #include "cancel_watch.h"
 #include "point_cache_builder.h"
 
@@ -18,6 +20,7 @@ namespace gridshade
 namespace
 {
 
+const QStringList BACKENDS { QStringLiteral( "auto" ), QStringLiteral( "cpu" ), QStringLiteral( "gpu" ) };
 const QStringList REDUCTIONS { QStringLiteral( "count" ), QStringLiteral( "sum" ), QStringLiteral( "mean" ),
                                QStringLiteral( "min" ), QStringLiteral( "max" ), QStringLiteral( "count_cat" ) };
 
@@ -65,8 +68,18 @@ void PointGridAlgorithm::addGridParameters()
                                                  QVariant(), QStringLiteral( "INPUT" ), QgsProcessingParameterField::Any, false, true ) );
 }
 
+void PointGridAlgorithm::addBackendParameter()
+{
+  // Advanced: qgis_process runs on Qt's offscreen platform, where only the CPU is available.
+  auto *backend = new QgsProcessingParameterEnum( QStringLiteral( "BACKEND" ), QStringLiteral( "Aggregate on" ), BACKENDS, false,
+                                                  QStringLiteral( "auto" ), false, true );
+  backend->setFlags( backend->flags() | QgsProcessingParameterDefinition::FlagAdvanced );
+  addParameter( backend );
+}
+
 void PointGridAlgorithm::addStatsOutputs()
 {
+  addOutput( new QgsProcessingOutputString( QStringLiteral( "BACKEND" ), QStringLiteral( "Backend that aggregated (cpu or gpu)" ) ) );
   addOutput( new QgsProcessingOutputNumber( QStringLiteral( "POINTS_READ" ), QStringLiteral( "Points read" ) ) );
   addOutput( new QgsProcessingOutputNumber( QStringLiteral( "POINTS_IN_EXTENT" ), QStringLiteral( "Points in the extent" ) ) );
   addOutput( new QgsProcessingOutputNumber( QStringLiteral( "POINTS_DROPPED" ), QStringLiteral( "Points outside, untransformable or without a category" ) ) );
@@ -105,6 +118,11 @@ bool PointGridAlgorithm::prepareAlgorithm( const QVariantMap &parameters, QgsPro
     }
   }
 
+  const QString backendText = parameterDefinition( QStringLiteral( "BACKEND" ) )
+                                ? QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "BACKEND" ) ), parameters, context )
+                                : QStringLiteral( "auto" );
+  if ( !parseBackend( backendText.isEmpty() ? QStringLiteral( "auto" ) : backendText, mBackend ) )
+    throw QgsProcessingException( QStringLiteral( "BACKEND '%1' is not one of %2" ).arg( backendText, BACKENDS.join( QStringLiteral( ", " ) ) ) );
   const QString reductionText = QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "REDUCTION" ) ), parameters, context );
   if ( !parseReduction( reductionText, mReduction ) )
     throw QgsProcessingException( QStringLiteral( "REDUCTION '%1' is not one of %2" ).arg( reductionText, REDUCTIONS.join( QStringLiteral( ", " ) ) ) );
@@ -171,7 +189,8 @@ void PointGridAlgorithm::aggregate( QgsFeedback *feedback, Aggregate &out ) cons
   CancelWatch cancel( feedback );
   AggregateSettings settings;
   settings.reduction = mReduction;
-  const Status st = CpuAggregator::aggregate( mCache->points, mViewport, settings, out, cancel.flag() );
+  settings.backend = mBackend;
+  const Status st = Aggregator::aggregate( mCache->points, mViewport, settings, out, cancel.flag() );
   if ( cancel.isCanceled() )
     throw QgsProcessingException( QStringLiteral( "cancelled" ) );
   if ( !st )
@@ -186,6 +205,7 @@ QString PointGridAlgorithm::crsWkt() const
 QVariantMap PointGridAlgorithm::statsOutputs( const AggregateStats &stats ) const
 {
   QVariantMap out;
+  out.insert( QStringLiteral( "BACKEND" ), stats.backend );
   out.insert( QStringLiteral( "POINTS_READ" ), static_cast<qulonglong>( stats.total ) );
   out.insert( QStringLiteral( "POINTS_IN_EXTENT" ), static_cast<qulonglong>( stats.inView ) );
   out.insert( QStringLiteral( "POINTS_DROPPED" ), static_cast<qulonglong>( stats.total - stats.inView ) );

@@ -56,6 +56,9 @@ class PointGridAlgorithm : public QgsProcessingAlgorithm
     QVariantMap statsOutputs( const AggregateStats &stats ) const;
     //! Declares the summary outputs; call from initAlgorithm().
     void addStatsOutputs();
+    //! BACKEND (auto, cpu, gpu; advanced); call from initAlgorithm().
+    void addBackendParameter();
+    Backend backend() const { return mBackend; }
 
   private:
     QString mLayerName;
@@ -67,6 +70,7 @@ class PointGridAlgorithm : public QgsProcessingAlgorithm
     int mWidth = 0;
     int mHeight = 0;
     Reduction mReduction = Reduction::Count;
+    Backend mBackend = Backend::Auto;
     std::shared_ptr<const PointCache> mCache;
     Viewport mViewport;
 };

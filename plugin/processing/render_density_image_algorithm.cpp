@@ -52,6 +52,7 @@ void RenderDensityImageAlgorithm::initAlgorithm( const QVariantMap & )
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "SPREAD" ), QStringLiteral( "Spread (pixels)" ),
                                                   QgsProcessingParameterNumber::Integer, 0, false, 0, 64 ) );
   addParameter( new QgsProcessingParameterRasterDestination( QStringLiteral( "OUTPUT" ), QStringLiteral( "Density image (.png or .tif)" ) ) );
+  addBackendParameter();
   addStatsOutputs();
 }
 
@@ -86,6 +87,7 @@ QVariantMap RenderDensityImageAlgorithm::processAlgorithm( const QVariantMap &pa
     ShadeSettings shading;
     if ( Status st = settings.toEngine( aggregation, shading ); !st )
       throw QgsProcessingException( QStringLiteral( "CMAP/HOW/SPREAD: %1" ).arg( st.message() ) );
+    aggregation.backend = backend();
 
     QgsProcessingMultiStepFeedback steps( 3, feedback );
     steps.setCurrentStep( 0 );
@@ -103,8 +105,8 @@ QVariantMap RenderDensityImageAlgorithm::processAlgorithm( const QVariantMap &pa
       if ( !st )
         throw QgsProcessingException( QStringLiteral( "rendering failed: %1" ).arg( st.message() ) );
     }
-    feedback->pushInfo( QStringLiteral( "aggregate %1 ms, shade %2 ms; %3 of %4 points in the extent" )
-                          .arg( result.timings.aggregateMs, 0, 'f', 1 ).arg( result.timings.shadeMs, 0, 'f', 1 )
+    feedback->pushInfo( QStringLiteral( "aggregate %1 ms on %2, shade %3 ms; %4 of %5 points in the extent" )
+                          .arg( result.timings.aggregateMs, 0, 'f', 1 ).arg( result.aggregate.stats().device ).arg( result.timings.shadeMs, 0, 'f', 1 )
                           .arg( result.aggregate.stats().inView ).arg( result.aggregate.stats().total ) );
 
     steps.setCurrentStep( 2 );

@@ -9,6 +9,7 @@
 // <build>/test-artifacts/plugin-goldens/.
 #include "density_layer.h"
 #include "density_pipeline.h"
+#include "gpu/gpu_aggregator.h"
 #include "plugin_test_support.h"
 #include "scene_generator.h"
 #include "ssim.h"
@@ -99,6 +100,7 @@ class TestDensityRender : public QObject
     void goldens();
     void devicePixelRatio_data();
     void devicePixelRatio();
+    void gpuBackend();
 
   private:
     PointColumns mScene;
@@ -235,6 +237,41 @@ void TestDensityRender::devicePixelRatio()
   QVERIFY( test::litPixels( one ) > 1000 );
   // Same device grid, same points: the same bytes.
   QCOMPARE( test::differingPixels( two, one ), 0LL );
+}
+
+void TestDensityRender::gpuBackend()
+{
+  // Runs for real under xvfb-run (ctest's plugin.density_render_gpu, Qt's xcb platform);
+  // skipped on the offscreen platform, which has no Vulkan.
+  const GpuStatus gpu = GpuAggregator::status();
+  if ( !gpu.available )
+    QSKIP( qPrintable( QStringLiteral( "no usable Vulkan device: %1" ).arg( gpu.reason ) ) );
+  for ( const QString &zoom : { QStringLiteral( "Z0" ), QStringLiteral( "Z8" ) } )
+  {
+    Viewport vp;
+    QVERIFY( standard::viewportByName( zoom, vp ) );
+    const QgsMapSettings ms = test::mapSettings( { mDensity.get() }, toRectangle( vp.extent() ), QSize( vp.width(), vp.height() ) );
+    QImage images[2];
+    for ( int i = 0; i < 2; ++i )
+    {
+      const QString backend = i == 0 ? QStringLiteral( "gpu" ) : QStringLiteral( "cpu" );
+      QCOMPARE( mDensity->setOption( QStringLiteral( "backend" ), backend ), QString() );
+      QStringList errors;
+      images[i] = test::straightRgba( test::render( ms, Job::Parallel, &errors ) );
+      QVERIFY2( errors.isEmpty(), qPrintable( errors.join( QLatin1Char( '\n' ) ) ) );
+      const QVariantMap stats = mDensity->renderStats();
+      QCOMPARE( stats.value( QStringLiteral( "backend" ) ).toString(), backend );
+      QCOMPARE( stats.value( QStringLiteral( "pointsTotal" ) ).toULongLong(), POINTS );
+      if ( i == 0 )
+      {
+        QCOMPARE( stats.value( QStringLiteral( "device" ) ).toString(), gpu.device );
+        QVERIFY( stats.value( QStringLiteral( "gpuResidentBytes" ) ).toULongLong() >= POINTS * 16 );
+      }
+    }
+    QCOMPARE( test::differingPixels( images[0], images[1] ), 0LL );
+    QVERIFY( test::litPixels( images[0] ) > 1000 );
+  }
+  QCOMPARE( mDensity->setOption( QStringLiteral( "backend" ), QStringLiteral( "auto" ) ), QString() );
 }
 
 GRIDSHADE_QGIS_TEST_MAIN( TestDensityRender )
