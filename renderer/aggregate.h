@@ -39,6 +39,7 @@ struct AggregateStats
     QString backend;               //!< "cpu" or "gpu": where the points were aggregated
     QString device;                //!< the GPU's name, or "CPU, N threads"
     QString backendNote;           //!< why the CPU ran when the GPU was asked for; empty otherwise
+    double deviceMs = 0.0;         //!< GPU: wall time of the device frames (dispatch, wait, readback)
 };
 
 /**

@@ -64,20 +64,58 @@ void countRange( const std::vector<uint32_t> &c, uint32_t &cmin, uint32_t &cmax 
   } );
 }
 
+/*
+ * Histogram of offset values over \a slots slots (slot 0: empty pixels, slot v + 1: value v),
+ * per thread, then merged in parallel by slot ranges. With \a mayOverflow, values that do not
+ * fit (v + 1 >= slots) are collected per thread in \a overflow instead; without, all must fit.
+ */
+void histogramOf( const std::vector<uint32_t> &c, const CountOffset &off, size_t slots, bool mayOverflow,
+                  std::vector<uint32_t> &histogram, std::vector<std::vector<uint32_t>> &overflow )
+{
+  const int threads = c.size() >= ( 1u << 16 ) ? ThreadPool::defaultThreadCount() : 1;
+  std::vector<std::vector<uint32_t>> parts( threads );
+  overflow.assign( threads, {} );
+  ThreadPool::instance().run( threads, [&]( int t ) {
+    std::vector<uint32_t> &h = parts[t];
+    h.assign( slots, 0u );
+    const size_t begin = c.size() * t / threads, end = c.size() * ( t + 1 ) / threads;
+    if ( !mayOverflow )
+    {
+      for ( size_t p = begin; p < end; ++p )
+        ++h[c[p] ? off( c[p] ) + 1 : 0];
+      return;
+    }
+    for ( size_t p = begin; p < end; ++p )
+    {
+      const size_t slot = c[p] ? static_cast<size_t>( off( c[p] ) ) + 1 : 0;
+      if ( slot < slots )
+        ++h[slot];
+      else
+        overflow[t].push_back( static_cast<uint32_t>( slot - 1 ) );
+    }
+  } );
+  if ( threads == 1 )
+  {
+    histogram = std::move( parts[0] );
+    return;
+  }
+  histogram.assign( slots, 0u );
+  const int mergers = slots >= ( 1u << 16 ) ? threads : 1;
+  ThreadPool::instance().run( mergers, [&]( int t ) {
+    const size_t begin = slots * t / mergers, end = slots * ( t + 1 ) / mergers;
+    for ( const std::vector<uint32_t> &h : parts )
+      for ( size_t v = begin; v < end; ++v )
+        histogram[v] += h[v];
+  } );
+}
+
 void shadeDense( const std::vector<uint32_t> &c, const CountOffset &off, uint32_t dmax, const ShadeSettings &s, uint32_t *px )
 {
   // Slot 0 is for empty pixels, slot v + 1 for offset value v.
   const size_t slots = static_cast<size_t>( dmax ) + 2;
-  std::mutex mutex;
-  std::vector<uint32_t> histogram( slots, 0u );
-  parallelPixels( c.size(), [&]( size_t begin, size_t end ) {
-    std::vector<uint32_t> h( slots, 0u );
-    for ( size_t p = begin; p < end; ++p )
-      ++h[c[p] ? off( c[p] ) + 1 : 0];
-    std::lock_guard<std::mutex> lock( mutex );
-    for ( size_t v = 0; v < slots; ++v )
-      histogram[v] += h[v];
-  } );
+  std::vector<uint32_t> histogram;
+  std::vector<std::vector<uint32_t>> unused;
+  histogramOf( c, off, slots, false, histogram, unused );
   const std::vector<uint32_t> pixelsPerValue( histogram.begin() + 1, histogram.end() );
   const ValueTransform tf = s.hasSpan ? ValueTransform( s.how ) : ValueTransform::fromValueCounts( s.how, pixelsPerValue );
   detail::Span span;
@@ -98,18 +136,35 @@ void shadeDense( const std::vector<uint32_t> &c, const CountOffset &off, uint32_
   } );
 }
 
+/*
+ * Wide ranges: most pixels still hold small counts. Offset values below SMALL are counted in a
+ * histogram (slot v + 1, slot 0 for empty pixels); only the few larger ones are sorted. Both
+ * give the same sorted distinct values and pixel counts as sorting every pixel would.
+ */
 void shadeSparse( const std::vector<uint32_t> &c, const CountOffset &off, const ShadeSettings &s, uint32_t *px )
 {
-  std::vector<uint32_t> values;
-  for ( uint32_t v : c )
-    if ( v )
-      values.push_back( off( v ) );
-  std::sort( values.begin(), values.end() );
+  constexpr uint32_t SMALL = 1u << 16;
+  std::vector<uint32_t> histogram;
+  std::vector<std::vector<uint32_t>> largeParts;
+  histogramOf( c, off, SMALL + 1, true, histogram, largeParts );
+  std::vector<uint32_t> large;
+  for ( const std::vector<uint32_t> &part : largeParts )
+    large.insert( large.end(), part.begin(), part.end() );
+  std::sort( large.begin(), large.end() );
   std::vector<uint32_t> distinct;
   std::vector<uint32_t> pixelsPerDistinct;
-  for ( uint32_t v : values )
+  for ( uint32_t v = 0; v < SMALL; ++v )
   {
-    if ( distinct.empty() || distinct.back() != v )
+    if ( histogram[v + 1] )
+    {
+      distinct.push_back( v );
+      pixelsPerDistinct.push_back( histogram[v + 1] );
+    }
+  }
+  const size_t smallDistinct = distinct.size();
+  for ( uint32_t v : large )
+  {
+    if ( distinct.size() == smallDistinct || distinct.back() != v )
     {
       distinct.push_back( v );
       pixelsPerDistinct.push_back( 0 );
@@ -127,9 +182,21 @@ void shadeSparse( const std::vector<uint32_t> &c, const CountOffset &off, const 
   std::vector<uint32_t> colours( distinct.size() );
   for ( size_t i = 0; i < distinct.size(); ++i )
     colours[i] = lookup( tf( static_cast<double>( distinct[i] ) ) );
+  // Small values: a direct table; large ones: a binary search among the large distinct values.
+  std::vector<uint32_t> smallColour( SMALL, 0u );
+  for ( size_t i = 0; i < smallDistinct; ++i )
+    smallColour[distinct[i]] = colours[i];
+  const auto largeBegin = distinct.begin() + static_cast<std::ptrdiff_t>( smallDistinct );
   parallelPixels( c.size(), [&]( size_t begin, size_t end ) {
     for ( size_t p = begin; p < end; ++p )
-      px[p] = c[p] ? colours[std::lower_bound( distinct.begin(), distinct.end(), off( c[p] ) ) - distinct.begin()] : 0u;
+    {
+      if ( !c[p] )
+        px[p] = 0u;
+      else if ( const uint32_t v = off( c[p] ); v < SMALL )
+        px[p] = smallColour[v];
+      else
+        px[p] = colours[std::lower_bound( largeBegin, distinct.end(), v ) - distinct.begin()];
+    }
   } );
 }
 

@@ -4,7 +4,7 @@
 #include "rhi_compat.h"
 #include "shader_library.h"
 
-#include <QtEndian>
+#include <QElapsedTimer>
 
 #include <algorithm>
 #include <cmath>
@@ -358,6 +358,8 @@ Status GpuContext::aggregate( const PointColumns &points, const Viewport &viewpo
 
   const Extent &e = viewport.extent();
   QRhiBufferReadbackResult readMain, readSecond, readDrops;
+  QElapsedTimer frames;
+  frames.start();
   const size_t segmentsPerFrame = SEGMENTS_PER_FRAME;
   for ( size_t first = 0; first < segments; first += segmentsPerFrame )
   {
@@ -432,6 +434,7 @@ Status GpuContext::aggregate( const PointColumns &points, const Viewport &viewpo
     if ( !lastFrame && cancel && cancel->load( std::memory_order_relaxed ) )
       return Status::error( QStringLiteral( "aggregation cancelled" ) );
   }
+  stats.deviceMs = static_cast<double>( frames.nsecsElapsed() ) / 1e6;
   if ( static_cast<uint64_t>( readMain.data.size() ) != mainBytes || static_cast<uint64_t>( readDrops.data.size() ) != dropBytes
        || ( second && static_cast<uint64_t>( readSecond.data.size() ) != secondBytes ) )
     return frameFailed( "readback" );

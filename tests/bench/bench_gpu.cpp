@@ -78,16 +78,19 @@ void benchRender( benchmark::State &state )
     state.counters["identical"] = cpu.counts() == result.aggregate.counts() ? 1 : 0;
     state.counters["resident_MiB"] = static_cast<double>( GpuAggregator::status().residentBytes >> 20 );
   }
-  double aggregateMs = 0, shadeMs = 0;
+  double aggregateMs = 0, shadeMs = 0, deviceMs = 0;
   for ( auto _ : state )
   {
     DensityPipeline::render( points, vp, settings, shading, result );
     aggregateMs += result.timings.aggregateMs;
     shadeMs += result.timings.shadeMs;
+    deviceMs += result.aggregate.stats().deviceMs;
     benchmark::DoNotOptimize( result.image.constData() );
   }
   state.counters["aggregate_ms"] = benchmark::Counter( aggregateMs, benchmark::Counter::kAvgIterations );
   state.counters["shade_ms"] = benchmark::Counter( shadeMs, benchmark::Counter::kAvgIterations );
+  if ( state.range( 2 ) )
+    state.counters["device_ms"] = benchmark::Counter( deviceMs, benchmark::Counter::kAvgIterations );
   state.counters["points_per_s"] = benchmark::Counter( static_cast<double>( n ), benchmark::Counter::kIsIterationInvariantRate );
 }
 
