@@ -169,8 +169,15 @@ bool DensityLayerRenderer::renderUnguarded()
   const QgsMapToPixel &m2p = ctx->mapToPixel();
   PointColumns points = cache->points;
   Extent extent;
+  AggregateSettings aggregation = mAggregation;
   if ( m2p.mapRotation() != 0.0 )
+  {
     points = toScreenFrame( cache->points, m2p, ctx->outputSize().width(), ctx->outputSize().height(), extent );
+    // Rotated points are a new point set every render: uploading them to the GPU would cost
+    // more than aggregating them here, so "auto" keeps a rotated map on the CPU.
+    if ( aggregation.backend == Backend::Auto )
+      aggregation.backend = Backend::Cpu;
+  }
   else
   {
     const QgsRectangle e = ctx->mapExtent();
@@ -178,7 +185,7 @@ bool DensityLayerRenderer::renderUnguarded()
   }
   const Viewport viewport( extent, device.width(), device.height(), dpr );
   RenderResult result;
-  const Status st = DensityPipeline::render( points, viewport, mAggregation, mShading, result, &stop );
+  const Status st = DensityPipeline::render( points, viewport, aggregation, mShading, result, &stop );
   if ( cancelled() )
     return false;
   if ( !st )
