@@ -23,11 +23,13 @@ namespace
 struct Service
 {
     std::mutex mutex;
-    std::unique_ptr<gpu::GpuThread> thread;
+    // Shared so that a caller still using it keeps it alive while shutdown() stops it.
+    std::shared_ptr<gpu::GpuThread> thread;
     std::unique_ptr<gpu::GpuContext> context; // GPU thread only
     bool tried = false;                       // GPU thread only
     QString reason;                           // GPU thread only
     bool cleanupRegistered = false;
+    uint64_t generation = 0; // bumped by shutdown(): tasks of an older thread then do nothing
 };
 
 Service &service()
@@ -46,22 +48,30 @@ template<typename Task>
 void withContext( Task task )
 {
   Service &s = service();
-  gpu::GpuThread *thread = nullptr;
+  std::shared_ptr<gpu::GpuThread> thread;
+  uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock( s.mutex );
+    generation = s.generation;
     if ( !s.thread )
     {
-      s.thread = std::make_unique<gpu::GpuThread>();
+      s.thread = std::make_shared<gpu::GpuThread>();
       if ( !s.cleanupRegistered && QCoreApplication::instance() )
       {
-        // Tear the device down while Qt's platform is still there.
+        // Stop the thread and free the device before static destructors run, when Qt is gone.
         qAddPostRoutine( shutdownAtExit );
         s.cleanupRegistered = true;
       }
     }
-    thread = s.thread.get();
+    thread = s.thread;
   }
+  // A thread being shut down runs nothing: the caller keeps its "unavailable" answer.
   thread->run( [&] {
+    {
+      std::lock_guard<std::mutex> lock( s.mutex );
+      if ( generation != s.generation )
+        return;
+    }
     if ( s.context && s.context->isLost() )
     {
       s.context.reset();
@@ -155,10 +165,11 @@ void GpuAggregator::releaseResidentPoints()
 void GpuAggregator::shutdown()
 {
   Service &s = service();
-  std::unique_ptr<gpu::GpuThread> thread;
+  std::shared_ptr<gpu::GpuThread> thread;
   {
     std::lock_guard<std::mutex> lock( s.mutex );
     thread = std::move( s.thread );
+    ++s.generation;
   }
   if ( !thread )
     return;

@@ -20,17 +20,19 @@ GpuThread::~GpuThread()
   mThread.join();
 }
 
-void GpuThread::run( const std::function<void()> &task )
+bool GpuThread::run( const std::function<void()> &task )
 {
   if ( std::this_thread::get_id() == mThread.get_id() )
   {
     task();
-    return;
+    return true;
   }
   std::promise<void> done;
   std::future<void> finished = done.get_future();
   {
     std::lock_guard<std::mutex> lock( mMutex );
+    if ( mStopping )
+      return false;
     mTasks.push_back( [&task, &done] {
       // Tasks report through their own state; an escaping exception must not strand the caller.
       try
@@ -45,6 +47,7 @@ void GpuThread::run( const std::function<void()> &task )
   }
   mWake.notify_one();
   finished.wait();
+  return true;
 }
 
 void GpuThread::loop()

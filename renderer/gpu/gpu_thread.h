@@ -24,8 +24,11 @@ class GpuThread
     GpuThread( const GpuThread & ) = delete;
     GpuThread &operator=( const GpuThread & ) = delete;
 
-    //! Runs \a task on the thread and waits for it. Called on the thread itself, runs it inline.
-    void run( const std::function<void()> &task );
+    /**
+     * Runs \a task on the thread and waits for it; called on the thread itself, runs it inline.
+     * Returns false, without running the task, once the thread is being stopped.
+     */
+    bool run( const std::function<void()> &task );
 
   private:
     void loop();
