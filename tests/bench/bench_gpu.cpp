@@ -44,6 +44,17 @@ const PointColumns &scene( int64_t n )
   return it->second;
 }
 
+// The scene of range(0) points, or null (the benchmark skipped) above the cap.
+const PointColumns *sceneOrSkip( benchmark::State &state )
+{
+  if ( state.range( 0 ) > maxPoints() )
+  {
+    state.SkipWithError( "above GRIDSHADE_BENCH_MAX_POINTS" );
+    return nullptr;
+  }
+  return &scene( state.range( 0 ) );
+}
+
 AggregateSettings settingsFor( int64_t backend )
 {
   AggregateSettings s;
@@ -53,13 +64,11 @@ AggregateSettings settingsFor( int64_t backend )
 
 void benchRender( benchmark::State &state )
 {
-  const int64_t n = state.range( 0 );
-  if ( n > maxPoints() )
-  {
-    state.SkipWithError( "above GRIDSHADE_BENCH_MAX_POINTS" );
+  const PointColumns *scenePoints = sceneOrSkip( state );
+  if ( !scenePoints )
     return;
-  }
-  const PointColumns &points = scene( n );
+  const PointColumns &points = *scenePoints;
+  const int64_t n = state.range( 0 );
   const Viewport vp = standard::viewport( static_cast<int>( state.range( 1 ) ) );
   const AggregateSettings settings = settingsFor( state.range( 2 ) );
   const ShadeSettings shading;
@@ -97,13 +106,11 @@ void benchRender( benchmark::State &state )
 // The first render of a point cache: upload (chunked through bounded staging) + aggregate.
 void benchFirstGpuRender( benchmark::State &state )
 {
-  const int64_t n = state.range( 0 );
-  if ( n > maxPoints() )
-  {
-    state.SkipWithError( "above GRIDSHADE_BENCH_MAX_POINTS" );
+  const PointColumns *scenePoints = sceneOrSkip( state );
+  if ( !scenePoints )
     return;
-  }
-  const PointColumns &points = scene( n );
+  const PointColumns &points = *scenePoints;
+  const int64_t n = state.range( 0 );
   const Viewport vp = standard::viewport( 8 );
   Aggregate agg;
   for ( auto _ : state )
