@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "raster_window_reader.h"
+
+#include <qgsrasterdataprovider.h>
+#include <qgsrectangle.h>
+
+#include <gdal.h>
+
+#include <cmath>
+#include <new>
+
+namespace gridshade
+{
+
+namespace
+{
+
+GDALRIOResampleAlg gdalAlgorithm( Resampling method )
+{
+  switch ( method )
+  {
+    case Resampling::Nearest:
+      return GRIORA_NearestNeighbour;
+    case Resampling::Bilinear:
+      return GRIORA_Bilinear;
+    case Resampling::Cubic:
+      return GRIORA_Cubic;
+    case Resampling::Average:
+      return GRIORA_Average;
+    case Resampling::Mode:
+      return GRIORA_Mode;
+  }
+  return GRIORA_NearestNeighbour;
+}
+
+QString gdalError()
+{
+  const QString message = QString::fromUtf8( CPLGetLastErrorMsg() );
+  return message.isEmpty() ? QStringLiteral( "no details" ) : message;
+}
+
+} // namespace
+
+QString resamplingName( Resampling method )
+{
+  switch ( method )
+  {
+    case Resampling::Nearest:
+      return QStringLiteral( "nearest" );
+    case Resampling::Bilinear:
+      return QStringLiteral( "bilinear" );
+    case Resampling::Cubic:
+      return QStringLiteral( "cubic" );
+    case Resampling::Average:
+      return QStringLiteral( "average" );
+    case Resampling::Mode:
+      return QStringLiteral( "mode" );
+  }
+  return QString();
+}
+
+bool parseResampling( const QString &name, Resampling &method )
+{
+  for ( Resampling m : { Resampling::Nearest, Resampling::Bilinear, Resampling::Cubic, Resampling::Average, Resampling::Mode } )
+  {
+    if ( name.trimmed().compare( resamplingName( m ), Qt::CaseInsensitive ) == 0 )
+    {
+      method = m;
+      return true;
+    }
+  }
+  return false;
+}
+
+RasterWindowReader::RasterWindowReader( const QgsRasterDataProvider *provider )
+{
+  if ( !provider || !provider->isValid() )
+    mStatus = Status::error( QStringLiteral( "the raster provider is not valid" ) );
+  else if ( provider->name() != QLatin1String( "gdal" ) )
+    mStatus = Status::error( QStringLiteral( "windowed reads need a GDAL raster; this layer's provider is '%1'" ).arg( provider->name() ) );
+  else
+    open( provider->dataSourceUri() );
+}
+
+RasterWindowReader::RasterWindowReader( const QString &gdalSource )
+{
+  open( gdalSource );
+}
+
+RasterWindowReader::~RasterWindowReader()
+{
+  if ( mDataset )
+    GDALClose( static_cast<GDALDatasetH>( mDataset ) );
+}
+
+void RasterWindowReader::open( const QString &source )
+{
+  if ( GDALGetDriverCount() == 0 )
+    GDALAllRegister();
+  CPLErrorReset();
+  mDataset = GDALOpenEx( source.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr );
+  if ( !mDataset )
+  {
+    mStatus = Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( source, gdalError() ) );
+    return;
+  }
+  GDALDatasetH ds = static_cast<GDALDatasetH>( mDataset );
+  mWidth = GDALGetRasterXSize( ds );
+  mHeight = GDALGetRasterYSize( ds );
+  mBands = GDALGetRasterCount( ds );
+  if ( GDALGetGeoTransform( ds, mTransform.c ) != CE_None )
+    mTransform = GeoTransform(); // GDAL's default: pixel = map unit, y down
+  mCrsWkt = QString::fromUtf8( GDALGetProjectionRef( ds ) );
+  if ( mBands < 1 )
+    mStatus = Status::error( QStringLiteral( "raster '%1' has no bands" ).arg( source ) );
+}
+
+QSize RasterWindowReader::nativeBlockSize( int band ) const
+{
+  if ( !mDataset || band < 1 || band > mBands )
+    return QSize();
+  int bx = 0, by = 0;
+  GDALGetBlockSize( GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), band ), &bx, &by );
+  return QSize( bx, by );
+}
+
+bool RasterWindowReader::windowForExtent( const QgsRectangle &extent, PixelWindow &window ) const
+{
+  const double *g = mTransform.c;
+  if ( g[2] != 0.0 || g[4] != 0.0 || g[1] == 0.0 || g[5] == 0.0 )
+    return false;
+  const double x0 = ( extent.xMinimum() - g[0] ) / g[1];
+  const double x1 = ( extent.xMaximum() - g[0] ) / g[1];
+  const double y0 = ( extent.yMaximum() - g[3] ) / g[5];
+  const double y1 = ( extent.yMinimum() - g[3] ) / g[5];
+  window = PixelWindow { std::min( x0, x1 ), std::min( y0, y1 ), std::fabs( x1 - x0 ), std::fabs( y1 - y0 ) };
+  return true;
+}
+
+Status RasterWindowReader::read( const QList<int> &bands, const QgsRectangle &extent, const QSize &outSize, Resampling method,
+                                 RasterArray &out ) const
+{
+  PixelWindow window;
+  if ( !windowForExtent( extent, window ) )
+    return Status::error( QStringLiteral( "the raster's geotransform is rotated: read it by pixel window" ) );
+  return read( bands, window, outSize, method, out );
+}
+
+Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                                 RasterArray &out ) const
+{
+  if ( !mStatus )
+    return mStatus;
+  QList<int> wanted = bands;
+  if ( wanted.isEmpty() )
+    for ( int b = 1; b <= mBands; ++b )
+      wanted << b;
+  for ( int b : wanted )
+    if ( b < 1 || b > mBands )
+      return Status::error( QStringLiteral( "band %1 does not exist: the raster has bands 1..%2" ).arg( b ).arg( mBands ) );
+  if ( outSize.width() < 1 || outSize.height() < 1 )
+    return Status::error( QStringLiteral( "the output size %1 x %2 is empty" ).arg( outSize.width() ).arg( outSize.height() ) );
+  // A tolerance of a millionth of a pixel for windows computed from map extents.
+  const double eps = 1e-6;
+  if ( !( window.width > 0 && window.height > 0 && window.x >= -eps && window.y >= -eps && window.x + window.width <= mWidth + eps
+          && window.y + window.height <= mHeight + eps ) )
+    return Status::error( QStringLiteral( "window %1,%2 %3 x %4 is not inside the %5 x %6 raster" )
+                            .arg( window.x ).arg( window.y ).arg( window.width ).arg( window.height ).arg( mWidth ).arg( mHeight ) );
+  const double x = std::max( 0.0, window.x ), y = std::max( 0.0, window.y );
+  const double w = std::min( window.width, mWidth - x ), h = std::min( window.height, mHeight - y );
+  try
+  {
+    out.values.assign( static_cast<size_t>( wanted.size() ) * outSize.width() * outSize.height(), 0.0 );
+  }
+  catch ( const std::bad_alloc & )
+  {
+    return Status::error( QStringLiteral( "out of memory for a %1 x %2 x %3 read" ).arg( outSize.width() ).arg( outSize.height() ).arg( wanted.size() ) );
+  }
+  // GDAL reads whole pixels; a fractional window goes in the extra argument, as GDAL's own
+  // warper and QGIS's provider resampling do. Band by band: a dataset-level read may pick its
+  // overview differently from the band-level read that GDAL users (and the tests) know.
+  const int ix = static_cast<int>( std::floor( x ) ), iy = static_cast<int>( std::floor( y ) );
+  const int iw = std::max( 1, std::min( mWidth - ix, static_cast<int>( std::ceil( x + w ) ) - ix ) );
+  const int ih = std::max( 1, std::min( mHeight - iy, static_cast<int>( std::ceil( y + h ) ) - iy ) );
+  GDALRasterIOExtraArg extra;
+  INIT_RASTERIO_EXTRA_ARG( extra );
+  extra.eResampleAlg = gdalAlgorithm( method );
+  const bool fractional = x != ix || y != iy || w != iw || h != ih;
+  if ( fractional )
+  {
+    extra.bFloatingPointWindowValidity = TRUE;
+    extra.dfXOff = x;
+    extra.dfYOff = y;
+    extra.dfXSize = w;
+    extra.dfYSize = h;
+  }
+  const size_t bandValues = static_cast<size_t>( outSize.width() ) * outSize.height();
+  for ( int i = 0; i < wanted.size(); ++i )
+  {
+    CPLErrorReset();
+    GDALRasterBandH band = GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), wanted[i] );
+    if ( GDALRasterIOEx( band, GF_Read, ix, iy, iw, ih, out.values.data() + i * bandValues, outSize.width(), outSize.height(), GDT_Float64, 0, 0,
+                         &extra ) != CE_None )
+      return Status::error( QStringLiteral( "reading band %1, window %2,%3 %4 x %5 failed: %6" )
+                              .arg( wanted[i] ).arg( x ).arg( y ).arg( w ).arg( h ).arg( gdalError() ) );
+  }
+  out.width = outSize.width();
+  out.height = outSize.height();
+  out.bands = wanted;
+  out.crsWkt = mCrsWkt;
+  // The returned grid: the window's corner, pixels scaled by window / output size.
+  const double *g = mTransform.c;
+  const double sx = w / outSize.width(), sy = h / outSize.height();
+  out.transform.c[0] = g[0] + x * g[1] + y * g[2];
+  out.transform.c[1] = g[1] * sx;
+  out.transform.c[2] = g[2] * sy;
+  out.transform.c[3] = g[3] + x * g[4] + y * g[5];
+  out.transform.c[4] = g[4] * sx;
+  out.transform.c[5] = g[5] * sy;
+  return Status::ok();
+}
+
+std::vector<PixelWindow> RasterWindowReader::blocks( const QSize &chunk ) const
+{
+  std::vector<PixelWindow> windows;
+  const QSize native = nativeBlockSize( 1 );
+  if ( !mStatus || native.isEmpty() )
+    return windows;
+  // Whole native blocks per chunk, at least one.
+  const int bw = native.width() * std::max( 1, ( std::max( chunk.width(), 1 ) + native.width() - 1 ) / native.width() );
+  const int bh = native.height() * std::max( 1, ( std::max( chunk.height(), 1 ) + native.height() - 1 ) / native.height() );
+  for ( int y = 0; y < mHeight; y += bh )
+    for ( int x = 0; x < mWidth; x += bw )
+      windows.push_back( PixelWindow { double( x ), double( y ), double( std::min( bw, mWidth - x ) ), double( std::min( bh, mHeight - y ) ) } );
+  return windows;
+}
+
+} // namespace gridshade

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "alignment.h"
+#include "status.h"
+
+#include <QList>
+#include <QSize>
+#include <QString>
+
+#include <vector>
+
+class QgsRasterDataProvider;
+class QgsRectangle;
+
+namespace gridshade
+{
+
+//! Resampling of windowed reads: GDAL's GRIORA_* methods of the same names.
+enum class Resampling
+{
+  Nearest,
+  Bilinear,
+  Cubic,
+  Average,
+  Mode,
+};
+
+//! "nearest", "bilinear", "cubic", "average", "mode".
+QString resamplingName( Resampling method );
+//! Parses a name of resamplingName() (any case); false when unknown.
+bool parseResampling( const QString &name, Resampling &method );
+
+//! A window in pixels of the raster's full resolution: column, row, width, height. Fractional
+//! values come from map extents and are passed to GDAL as they are.
+struct PixelWindow
+{
+    double x = 0, y = 0, width = 0, height = 0;
+
+    bool operator==( const PixelWindow &o ) const { return x == o.x && y == o.y && width == o.width && height == o.height; }
+};
+
+//! The result of a windowed read: float64 values, band after band, rows north-up, with the
+//! geotransform of the returned grid (not of the source).
+struct RasterArray
+{
+    int width = 0;
+    int height = 0;
+    QList<int> bands;           //!< 1-based band numbers, in the order of the data
+    std::vector<double> values; //!< bands.size() * height * width
+    GeoTransform transform;
+    QString crsWkt;
+
+    double at( int bandIndex, int row, int column ) const
+    {
+      return values[( static_cast<size_t>( bandIndex ) * height + row ) * width + column];
+    }
+};
+
+/**
+ * \brief Windowed reads of the raster behind a QGIS raster data provider, through GDAL's own
+ * RasterIO with the chosen resampling (so overview choice and pixel conventions are GDAL's: see
+ * shared/RASTER_NOTES.md), and the native block grid for chunked processing.
+ *
+ * Opens its own GDAL dataset on the provider's source (a "gdal" provider), so a reader may live
+ * on any one thread while QGIS uses the provider elsewhere. Not shared between threads.
+ */
+class RasterWindowReader
+{
+  public:
+    explicit RasterWindowReader( const QgsRasterDataProvider *provider );
+    //! The same on a GDAL dataset name (a file path, a VRT, a /vsimem/ file).
+    explicit RasterWindowReader( const QString &gdalSource );
+    ~RasterWindowReader();
+    RasterWindowReader( const RasterWindowReader & ) = delete;
+    RasterWindowReader &operator=( const RasterWindowReader & ) = delete;
+
+    //! Ok, or why the raster could not be opened.
+    Status status() const { return mStatus; }
+    int width() const { return mWidth; }
+    int height() const { return mHeight; }
+    int bandCount() const { return mBands; }
+    //! The geotransform of the full-resolution raster.
+    const GeoTransform &transform() const { return mTransform; }
+    QString crsWkt() const { return mCrsWkt; }
+    //! GDAL's natural block size of \a band (e.g. 256 x 256 for a tiled GeoTIFF, W x 1 for strips).
+    QSize nativeBlockSize( int band = 1 ) const;
+
+    /**
+     * Reads \a window of \a bands into an \a outSize grid with \a method. Windows must lie
+     * inside the raster; an empty band list means all bands.
+     */
+    Status read( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method, RasterArray &out ) const;
+    //! The same for a map extent in the raster's CRS (north-up rasters only).
+    Status read( const QList<int> &bands, const QgsRectangle &extent, const QSize &outSize, Resampling method, RasterArray &out ) const;
+    //! The fractional pixel window of a map extent; false for a rotated geotransform.
+    bool windowForExtent( const QgsRectangle &extent, PixelWindow &window ) const;
+
+    /**
+     * Windows aligned to the native block grid of band 1 that tile the raster with no gap and no
+     * overlap, row by row: each is \a chunk rounded up to whole native blocks, clipped at the
+     * right and bottom edges.
+     */
+    std::vector<PixelWindow> blocks( const QSize &chunk ) const;
+
+  private:
+    void open( const QString &source );
+
+    void *mDataset = nullptr; // GDALDatasetH
+    Status mStatus;
+    int mWidth = 0;
+    int mHeight = 0;
+    int mBands = 0;
+    GeoTransform mTransform;
+    QString mCrsWkt;
+};
+
+} // namespace gridshade
