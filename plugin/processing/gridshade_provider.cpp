@@ -2,6 +2,7 @@
 #include "gridshade_provider.h"
 
 #include "aggregate_points_algorithm.h"
+#include "read_raster_window_algorithm.h"
 #include "render_density_image_algorithm.h"
 
 namespace gridshade
@@ -37,6 +38,7 @@ void GridshadeProvider::loadAlgorithms()
 {
   addAlgorithm( new RenderDensityImageAlgorithm() );
   addAlgorithm( new AggregatePointsAlgorithm() );
+  addAlgorithm( new ReadRasterWindowAlgorithm() );
 }
 
 } // namespace gridshade

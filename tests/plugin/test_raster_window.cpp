@@ -7,6 +7,10 @@
 #include "raster/raster_window_reader.h"
 
 #include <qgsapplication.h>
+#include <qgsprocessingalgorithm.h>
+#include <qgsprocessingcontext.h>
+#include <qgsprocessingfeedback.h>
+#include <qgsprocessingregistry.h>
 #include <qgsrasterlayer.h>
 
 #include <gdal.h>
@@ -93,6 +97,7 @@ class TestRasterWindow : public QObject
     void gdalParity();
     void extentRead();
     void errors();
+    void processingAlgorithm();
 
   private:
     QTemporaryDir mDir;
@@ -291,6 +296,50 @@ void TestRasterWindow::errors()
   Resampling m;
   QVERIFY( parseResampling( QStringLiteral( " Average " ), m ) && m == Resampling::Average );
   QVERIFY( !parseResampling( QStringLiteral( "lanczos" ), m ) );
+}
+
+void TestRasterWindow::processingAlgorithm()
+{
+  // gridshade:readrasterwindow: an extent given in another CRS is mapped to the raster's,
+  // read at 64 x 48 with average resampling, written as Float64 GeoTIFF: equal to GDAL reading
+  // the same pixel window.
+  const QgsProcessingAlgorithm *alg = QgsApplication::processingRegistry()->algorithmById( QStringLiteral( "gridshade:readrasterwindow" ) );
+  QVERIFY( alg );
+  const QString output = mDir.filePath( QStringLiteral( "window.tif" ) );
+  QVariantMap params;
+  params.insert( QStringLiteral( "INPUT" ), mTiled );
+  params.insert( QStringLiteral( "EXTENT" ), QStringLiteral( "%1,%2,%3,%4 [EPSG:32632]" )
+                                              .arg( ORIGIN_X + 200 * RES, 0, 'f', 3 ).arg( ORIGIN_X + 712 * RES, 0, 'f', 3 )
+                                              .arg( ORIGIN_Y - 500 * RES, 0, 'f', 3 ).arg( ORIGIN_Y - 116 * RES, 0, 'f', 3 ) );
+  params.insert( QStringLiteral( "WIDTH" ), 64 );
+  params.insert( QStringLiteral( "HEIGHT" ), 48 );
+  params.insert( QStringLiteral( "RESAMPLING" ), QStringLiteral( "average" ) );
+  params.insert( QStringLiteral( "BANDS" ), QVariantList { 2 } );
+  params.insert( QStringLiteral( "OUTPUT" ), output );
+  QgsProcessingContext context;
+  QgsProcessingFeedback feedback;
+  bool ok = false;
+  const QVariantMap results = alg->run( params, context, &feedback, &ok );
+  QVERIFY( ok );
+  QCOMPARE( results.value( QStringLiteral( "WINDOW" ) ).toString(), QStringLiteral( "200,116,512,384" ) );
+  GDALDatasetH ds = GDALOpen( output.toUtf8().constData(), GA_ReadOnly );
+  QVERIFY( ds );
+  QCOMPARE( GDALGetRasterXSize( ds ), 64 );
+  QCOMPARE( GDALGetRasterCount( ds ), 1 );
+  double gt[6];
+  GDALGetGeoTransform( ds, gt );
+  QCOMPARE( gt[0], ORIGIN_X + 200 * RES );
+  QCOMPARE( gt[1], RES * 8 );
+  std::vector<double> written( 64 * 48 );
+  QCOMPARE( GDALRasterIO( GDALGetRasterBand( ds, 1 ), GF_Read, 0, 0, 64, 48, written.data(), 64, 48, GDT_Float64, 0, 0 ), CE_None );
+  GDALClose( ds );
+  QVERIFY( written == gdalRead( mTiled, 2, 200, 116, 512, 384, 64, 48, GRIORA_Average ) );
+
+  // Bad input: an extent outside the raster.
+  params.insert( QStringLiteral( "EXTENT" ), QStringLiteral( "0,10,0,10 [EPSG:32632]" ) );
+  QgsProcessingFeedback quiet;
+  alg->run( params, context, &quiet, &ok );
+  QVERIFY( !ok );
 }
 
 GRIDSHADE_QGIS_TEST_MAIN( TestRasterWindow )

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "read_raster_window_algorithm.h"
+
+#include "raster/raster_array_writer.h"
+
+#include <qgsprocessingcontext.h>
+#include <qgsprocessingfeedback.h>
+#include <qgsprocessingoutputs.h>
+#include <qgsprocessingparameters.h>
+#include <qgsrasterdataprovider.h>
+#include <qgsrasterlayer.h>
+
+#include <cmath>
+#include <exception>
+
+namespace gridshade
+{
+
+namespace
+{
+const QStringList RESAMPLINGS { QStringLiteral( "nearest" ), QStringLiteral( "bilinear" ), QStringLiteral( "cubic" ),
+                                QStringLiteral( "average" ), QStringLiteral( "mode" ) };
+}
+
+QString ReadRasterWindowAlgorithm::name() const
+{
+  return QStringLiteral( "readrasterwindow" );
+}
+
+QString ReadRasterWindowAlgorithm::displayName() const
+{
+  return QStringLiteral( "Read raster window" );
+}
+
+QString ReadRasterWindowAlgorithm::shortHelpString() const
+{
+  return QStringLiteral( "Reads a window of a GDAL raster layer through GDAL's RasterIO: the part inside EXTENT (default: the "
+                         "whole raster) at WIDTH x HEIGHT pixels (0: the window's own resolution) with the RESAMPLING method. "
+                         "GDAL picks an overview when the output is coarser than the window. Writes a Float64 GeoTIFF whose "
+                         "geotransform is that of the returned grid, NaN as nodata." );
+}
+
+ReadRasterWindowAlgorithm *ReadRasterWindowAlgorithm::createInstance() const
+{
+  return new ReadRasterWindowAlgorithm();
+}
+
+void ReadRasterWindowAlgorithm::initAlgorithm( const QVariantMap & )
+{
+  addParameter( new QgsProcessingParameterRasterLayer( QStringLiteral( "INPUT" ), QStringLiteral( "Raster layer (GDAL)" ) ) );
+  addParameter( new QgsProcessingParameterBand( QStringLiteral( "BANDS" ), QStringLiteral( "Bands (default: all)" ), QVariant(),
+                                                QStringLiteral( "INPUT" ), true, true ) );
+  addParameter( new QgsProcessingParameterExtent( QStringLiteral( "EXTENT" ), QStringLiteral( "Extent (default: the whole raster)" ), QVariant(), true ) );
+  addParameter( new QgsProcessingParameterNumber( QStringLiteral( "WIDTH" ), QStringLiteral( "Width in pixels (0: the window's resolution)" ),
+                                                  QgsProcessingParameterNumber::Integer, 0, false, 0, 65536 ) );
+  addParameter( new QgsProcessingParameterNumber( QStringLiteral( "HEIGHT" ), QStringLiteral( "Height in pixels (0: the window's resolution)" ),
+                                                  QgsProcessingParameterNumber::Integer, 0, false, 0, 65536 ) );
+  addParameter( new QgsProcessingParameterEnum( QStringLiteral( "RESAMPLING" ), QStringLiteral( "Resampling" ), RESAMPLINGS, false,
+                                                QStringLiteral( "nearest" ), false, true ) );
+  addParameter( new QgsProcessingParameterRasterDestination( QStringLiteral( "OUTPUT" ), QStringLiteral( "Window (.tif)" ) ) );
+  addOutput( new QgsProcessingOutputString( QStringLiteral( "WINDOW" ), QStringLiteral( "Pixel window read: column, row, width, height" ) ) );
+}
+
+bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback * )
+{
+  QgsRasterLayer *layer = parameterAsRasterLayer( parameters, QStringLiteral( "INPUT" ), context );
+  if ( !layer || !layer->dataProvider() )
+    throw QgsProcessingException( QStringLiteral( "INPUT is not a raster layer" ) );
+  if ( layer->providerType() != QLatin1String( "gdal" ) )
+    throw QgsProcessingException( QStringLiteral( "INPUT '%1' is read by the '%2' provider: windowed reads need a GDAL raster" ).arg( layer->name(), layer->providerType() ) );
+  mSource = layer->dataProvider()->dataSourceUri();
+  mBands = parameterAsInts( parameters, QStringLiteral( "BANDS" ), context );
+  mHasExtent = parameters.value( QStringLiteral( "EXTENT" ) ).isValid() && !parameterAsString( parameters, QStringLiteral( "EXTENT" ), context ).isEmpty();
+  if ( mHasExtent )
+  {
+    mExtent = parameterAsExtent( parameters, QStringLiteral( "EXTENT" ), context, layer->crs() ).intersect( layer->extent() );
+    if ( mExtent.isEmpty() )
+      throw QgsProcessingException( QStringLiteral( "EXTENT does not overlap the raster '%1'" ).arg( layer->name() ) );
+  }
+  mWidth = parameterAsInt( parameters, QStringLiteral( "WIDTH" ), context );
+  mHeight = parameterAsInt( parameters, QStringLiteral( "HEIGHT" ), context );
+  const QString method = QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "RESAMPLING" ) ), parameters, context );
+  if ( !parseResampling( method.isEmpty() ? QStringLiteral( "nearest" ) : method, mResampling ) )
+    throw QgsProcessingException( QStringLiteral( "RESAMPLING '%1' is not one of %2" ).arg( method, RESAMPLINGS.join( QStringLiteral( ", " ) ) ) );
+  return true;
+}
+
+QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback )
+{
+  try
+  {
+    const RasterWindowReader reader( mSource );
+    if ( !reader.status() )
+      throw QgsProcessingException( reader.status().message() );
+    PixelWindow window { 0, 0, double( reader.width() ), double( reader.height() ) };
+    if ( mHasExtent && !reader.windowForExtent( mExtent, window ) )
+      throw QgsProcessingException( QStringLiteral( "the raster's geotransform is rotated: EXTENT cannot be mapped to a pixel window" ) );
+    const QSize size( mWidth > 0 ? mWidth : std::max( 1, static_cast<int>( std::lround( window.width ) ) ),
+                      mHeight > 0 ? mHeight : std::max( 1, static_cast<int>( std::lround( window.height ) ) ) );
+    RasterArray array;
+    if ( Status st = reader.read( mBands, window, size, mResampling, array ); !st )
+      throw QgsProcessingException( st.message() );
+    feedback->setProgress( 70 );
+    const QString output = parameterAsOutputLayer( parameters, QStringLiteral( "OUTPUT" ), context );
+    if ( Status st = writeRasterArray( output, array ); !st )
+      throw QgsProcessingException( st.message() );
+    feedback->setProgress( 100 );
+    QVariantMap outputs;
+    outputs.insert( QStringLiteral( "OUTPUT" ), output );
+    outputs.insert( QStringLiteral( "WINDOW" ), QStringLiteral( "%1,%2,%3,%4" ).arg( window.x, 0, 'g', 17 ).arg( window.y, 0, 'g', 17 )
+                                                  .arg( window.width, 0, 'g', 17 ).arg( window.height, 0, 'g', 17 ) );
+    return outputs;
+  }
+  catch ( const QgsProcessingException & )
+  {
+    throw;
+  }
+  catch ( const std::exception &e )
+  {
+    throw QgsProcessingException( QStringLiteral( "reading the raster window failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) ) );
+  }
+}
+
+} // namespace gridshade
