@@ -11,6 +11,7 @@
 #include <qgsrasterlayer.h>
 
 #include <cmath>
+#include <limits>
 #include <exception>
 
 namespace gridshade
@@ -36,8 +37,10 @@ QString ReadRasterWindowAlgorithm::shortHelpString() const
 {
   return QStringLiteral( "Reads a window of a GDAL raster layer through GDAL's RasterIO: the part inside EXTENT (default: the "
                          "whole raster) at WIDTH x HEIGHT pixels (0: the window's own resolution) with the RESAMPLING method. "
-                         "GDAL picks an overview when the output is coarser than the window. Writes a Float64 GeoTIFF whose "
-                         "geotransform is that of the returned grid, NaN as nodata." );
+                         "GDAL picks an overview when the output is coarser than the window. With APPLY_MASK (the default), "
+                         "pixels that GDAL's masks of the bands read call invalid (nodata values, NaN, internal masks, alpha "
+                         "bands) become NaN. Writes a Float64 GeoTIFF whose geotransform is that of the returned grid, NaN "
+                         "as nodata." );
 }
 
 ReadRasterWindowAlgorithm *ReadRasterWindowAlgorithm::createInstance() const
@@ -57,6 +60,7 @@ void ReadRasterWindowAlgorithm::initAlgorithm( const QVariantMap & )
                                                   QgsProcessingParameterNumber::Integer, 0, false, 0, 65536 ) );
   addParameter( new QgsProcessingParameterEnum( QStringLiteral( "RESAMPLING" ), QStringLiteral( "Resampling" ), RESAMPLINGS, false,
                                                 QStringLiteral( "nearest" ), false, true ) );
+  addParameter( new QgsProcessingParameterBoolean( QStringLiteral( "APPLY_MASK" ), QStringLiteral( "Masked pixels become NaN" ), true ) );
   addParameter( new QgsProcessingParameterRasterDestination( QStringLiteral( "OUTPUT" ), QStringLiteral( "Window (.tif)" ) ) );
   addOutput( new QgsProcessingOutputString( QStringLiteral( "WINDOW" ), QStringLiteral( "Pixel window read: column, row, width, height" ) ) );
 }
@@ -77,6 +81,7 @@ bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
     if ( mExtent.isEmpty() )
       throw QgsProcessingException( QStringLiteral( "EXTENT does not overlap the raster '%1'" ).arg( layer->name() ) );
   }
+  mApplyMask = parameterAsBoolean( parameters, QStringLiteral( "APPLY_MASK" ), context );
   mWidth = parameterAsInt( parameters, QStringLiteral( "WIDTH" ), context );
   mHeight = parameterAsInt( parameters, QStringLiteral( "HEIGHT" ), context );
   const QString method = QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "RESAMPLING" ) ), parameters, context );
@@ -100,6 +105,17 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
     RasterArray array;
     if ( Status st = reader.read( mBands, window, size, mResampling, array ); !st )
       throw QgsProcessingException( st.message() );
+    if ( mApplyMask )
+    {
+      std::vector<uint8_t> alpha;
+      if ( Status st = reader.readMask( array.bands, window, size, mResampling, alpha ); !st )
+        throw QgsProcessingException( st.message() );
+      const size_t pixels = alpha.size();
+      for ( int b = 0; b < array.bands.size(); ++b )
+        for ( size_t p = 0; p < pixels; ++p )
+          if ( alpha[p] == 0 )
+            array.values[b * pixels + p] = std::numeric_limits<double>::quiet_NaN();
+    }
     feedback->setProgress( 70 );
     const QString output = parameterAsOutputLayer( parameters, QStringLiteral( "OUTPUT" ), context );
     if ( Status st = writeRasterArray( output, array ); !st )

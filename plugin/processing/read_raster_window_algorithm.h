@@ -37,6 +37,7 @@ class ReadRasterWindowAlgorithm : public QgsProcessingAlgorithm
     int mWidth = 0;
     int mHeight = 0;
     Resampling mResampling = Resampling::Nearest;
+    bool mApplyMask = true;
 };
 
 } // namespace gridshade

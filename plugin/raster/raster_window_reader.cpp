@@ -6,6 +6,8 @@
 
 #include <gdal.h>
 
+#include <QList>
+
 #include <cmath>
 #include <new>
 
@@ -146,18 +148,25 @@ Status RasterWindowReader::read( const QList<int> &bands, const QgsRectangle &ex
   return read( bands, window, outSize, method, out );
 }
 
-Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
-                                 RasterArray &out ) const
+Status RasterWindowReader::checkBands( const QList<int> &bands ) const
 {
-  if ( !mStatus )
-    return mStatus;
+  for ( int b : bands )
+    if ( b < 1 || b > mBands )
+      return Status::error( QStringLiteral( "band %1 does not exist: the raster has bands 1..%2" ).arg( b ).arg( mBands ) );
+  return Status::ok();
+}
+
+QList<int> RasterWindowReader::bandsOrAll( const QList<int> &bands ) const
+{
   QList<int> wanted = bands;
   if ( wanted.isEmpty() )
     for ( int b = 1; b <= mBands; ++b )
       wanted << b;
-  for ( int b : wanted )
-    if ( b < 1 || b > mBands )
-      return Status::error( QStringLiteral( "band %1 does not exist: the raster has bands 1..%2" ).arg( b ).arg( mBands ) );
+  return wanted;
+}
+
+Status RasterWindowReader::ioWindow( const PixelWindow &window, const QSize &outSize, Resampling method, IoWindow &io ) const
+{
   if ( outSize.width() < 1 || outSize.height() < 1 )
     return Status::error( QStringLiteral( "the output size %1 x %2 is empty" ).arg( outSize.width() ).arg( outSize.height() ) );
   // A tolerance of a millionth of a pixel for windows computed from map extents.
@@ -166,8 +175,40 @@ Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &win
           && window.y + window.height <= mHeight + eps ) )
     return Status::error( QStringLiteral( "window %1,%2 %3 x %4 is not inside the %5 x %6 raster" )
                             .arg( window.x ).arg( window.y ).arg( window.width ).arg( window.height ).arg( mWidth ).arg( mHeight ) );
-  const double x = std::max( 0.0, window.x ), y = std::max( 0.0, window.y );
-  const double w = std::min( window.width, mWidth - x ), h = std::min( window.height, mHeight - y );
+  io.x = std::max( 0.0, window.x );
+  io.y = std::max( 0.0, window.y );
+  io.w = std::min( window.width, mWidth - io.x );
+  io.h = std::min( window.height, mHeight - io.y );
+  // GDAL reads whole pixels; a fractional window goes in the extra argument, as GDAL's own
+  // warper and QGIS's provider resampling do.
+  io.ix = static_cast<int>( std::floor( io.x ) );
+  io.iy = static_cast<int>( std::floor( io.y ) );
+  io.iw = std::max( 1, std::min( mWidth - io.ix, static_cast<int>( std::ceil( io.x + io.w ) ) - io.ix ) );
+  io.ih = std::max( 1, std::min( mHeight - io.iy, static_cast<int>( std::ceil( io.y + io.h ) ) - io.iy ) );
+  INIT_RASTERIO_EXTRA_ARG( io.extra );
+  io.extra.eResampleAlg = gdalAlgorithm( method );
+  if ( io.x != io.ix || io.y != io.iy || io.w != io.iw || io.h != io.ih )
+  {
+    io.extra.bFloatingPointWindowValidity = TRUE;
+    io.extra.dfXOff = io.x;
+    io.extra.dfYOff = io.y;
+    io.extra.dfXSize = io.w;
+    io.extra.dfYSize = io.h;
+  }
+  return Status::ok();
+}
+
+Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                                 RasterArray &out ) const
+{
+  if ( !mStatus )
+    return mStatus;
+  const QList<int> wanted = bandsOrAll( bands );
+  if ( Status st = checkBands( wanted ); !st )
+    return st;
+  IoWindow io;
+  if ( Status st = ioWindow( window, outSize, method, io ); !st )
+    return st;
   try
   {
     out.values.assign( static_cast<size_t>( wanted.size() ) * outSize.width() * outSize.height(), 0.0 );
@@ -176,33 +217,15 @@ Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &win
   {
     return Status::error( QStringLiteral( "out of memory for a %1 x %2 x %3 read" ).arg( outSize.width() ).arg( outSize.height() ).arg( wanted.size() ) );
   }
-  // GDAL reads whole pixels; a fractional window goes in the extra argument, as GDAL's own
-  // warper and QGIS's provider resampling do. Band by band: a dataset-level read may pick its
-  // overview differently from the band-level read that GDAL users (and the tests) know.
-  const int ix = static_cast<int>( std::floor( x ) ), iy = static_cast<int>( std::floor( y ) );
-  const int iw = std::max( 1, std::min( mWidth - ix, static_cast<int>( std::ceil( x + w ) ) - ix ) );
-  const int ih = std::max( 1, std::min( mHeight - iy, static_cast<int>( std::ceil( y + h ) ) - iy ) );
-  GDALRasterIOExtraArg extra;
-  INIT_RASTERIO_EXTRA_ARG( extra );
-  extra.eResampleAlg = gdalAlgorithm( method );
-  const bool fractional = x != ix || y != iy || w != iw || h != ih;
-  if ( fractional )
-  {
-    extra.bFloatingPointWindowValidity = TRUE;
-    extra.dfXOff = x;
-    extra.dfYOff = y;
-    extra.dfXSize = w;
-    extra.dfYSize = h;
-  }
   const size_t bandValues = static_cast<size_t>( outSize.width() ) * outSize.height();
   for ( int i = 0; i < wanted.size(); ++i )
   {
     CPLErrorReset();
     GDALRasterBandH band = GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), wanted[i] );
-    if ( GDALRasterIOEx( band, GF_Read, ix, iy, iw, ih, out.values.data() + i * bandValues, outSize.width(), outSize.height(), GDT_Float64, 0, 0,
-                         &extra ) != CE_None )
+    if ( GDALRasterIOEx( band, GF_Read, io.ix, io.iy, io.iw, io.ih, out.values.data() + i * bandValues, outSize.width(), outSize.height(),
+                         GDT_Float64, 0, 0, &io.extra ) != CE_None )
       return Status::error( QStringLiteral( "reading band %1, window %2,%3 %4 x %5 failed: %6" )
-                              .arg( wanted[i] ).arg( x ).arg( y ).arg( w ).arg( h ).arg( gdalError() ) );
+                              .arg( wanted[i] ).arg( io.x ).arg( io.y ).arg( io.w ).arg( io.h ).arg( gdalError() ) );
   }
   out.width = outSize.width();
   out.height = outSize.height();
@@ -210,14 +233,53 @@ Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &win
   out.crsWkt = mCrsWkt;
   // The returned grid: the window's corner, pixels scaled by window / output size.
   const double *g = mTransform.c;
-  const double sx = w / outSize.width(), sy = h / outSize.height();
-  out.transform.c[0] = g[0] + x * g[1] + y * g[2];
+  const double sx = io.w / outSize.width(), sy = io.h / outSize.height();
+  out.transform.c[0] = g[0] + io.x * g[1] + io.y * g[2];
   out.transform.c[1] = g[1] * sx;
   out.transform.c[2] = g[2] * sy;
-  out.transform.c[3] = g[3] + x * g[4] + y * g[5];
+  out.transform.c[3] = g[3] + io.x * g[4] + io.y * g[5];
   out.transform.c[4] = g[4] * sx;
   out.transform.c[5] = g[5] * sy;
   return Status::ok();
+}
+
+Status RasterWindowReader::readMask( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                                     std::vector<uint8_t> &alpha ) const
+{
+  if ( !mStatus )
+    return mStatus;
+  const QList<int> wanted = bandsOrAll( bands );
+  if ( Status st = checkBands( wanted ); !st )
+    return st;
+  IoWindow io;
+  if ( Status st = ioWindow( window, outSize, method, io ); !st )
+    return st;
+  const size_t pixels = static_cast<size_t>( outSize.width() ) * outSize.height();
+  std::vector<uint8_t> mask( pixels );
+  alpha.assign( pixels, 255 );
+  // Several bands' masks are the same band when the mask is per dataset: read it once.
+  QList<GDALRasterBandH> seen;
+  for ( int b : wanted )
+  {
+    GDALRasterBandH maskBand = GDALGetMaskBand( GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), b ) );
+    if ( !maskBand || seen.contains( maskBand ) )
+      continue;
+    seen << maskBand;
+    CPLErrorReset();
+    if ( GDALRasterIOEx( maskBand, GF_Read, io.ix, io.iy, io.iw, io.ih, mask.data(), outSize.width(), outSize.height(), GDT_Byte, 0, 0,
+                         &io.extra ) != CE_None )
+      return Status::error( QStringLiteral( "reading the mask of band %1 failed: %2" ).arg( b ).arg( gdalError() ) );
+    for ( size_t p = 0; p < pixels; ++p )
+      alpha[p] = std::min( alpha[p], mask[p] );
+  }
+  return Status::ok();
+}
+
+int RasterWindowReader::maskFlags( int band ) const
+{
+  if ( !mDataset || band < 1 || band > mBands )
+    return 0;
+  return GDALGetMaskFlags( GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), band ) );
 }
 
 std::vector<PixelWindow> RasterWindowReader::blocks( const QSize &chunk ) const

@@ -8,6 +8,9 @@
 #include <QSize>
 #include <QString>
 
+#include <gdal.h>
+
+#include <cstdint>
 #include <vector>
 
 class QgsRasterDataProvider;
@@ -97,6 +100,18 @@ class RasterWindowReader
     bool windowForExtent( const QgsRectangle &extent, PixelWindow &window ) const;
 
     /**
+     * The validity of a window as GDAL's mask bands of \a bands give it (0 masked, 255 valid,
+     * values between from alpha bands or resampled masks), combined by the minimum, for the same
+     * window, size and resampling as read(). GDAL derives the mask from, in its order: an alpha
+     * band, a per-dataset mask (internal TIFF mask, .msk), a per-band mask, the nodata value (NaN
+     * included); without any, every pixel is valid.
+     */
+    Status readMask( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                     std::vector<uint8_t> &alpha ) const;
+    //! GDAL's mask flags of \a band: GMF_ALL_VALID 1, GMF_PER_DATASET 2, GMF_ALPHA 4, GMF_NODATA 8.
+    int maskFlags( int band ) const;
+
+    /**
      * Windows aligned to the native block grid of band 1 that tile the raster with no gap and no
      * overlap, row by row: each is \a chunk rounded up to whole native blocks, clipped at the
      * right and bottom edges.
@@ -104,7 +119,19 @@ class RasterWindowReader
     std::vector<PixelWindow> blocks( const QSize &chunk ) const;
 
   private:
+    // A window prepared for GDAL: the clamped fractional window, the whole pixels around it and
+    // the RasterIO extra argument (resampling, floating-point window when fractional).
+    struct IoWindow
+    {
+        double x = 0, y = 0, w = 0, h = 0;
+        int ix = 0, iy = 0, iw = 0, ih = 0;
+        GDALRasterIOExtraArg extra;
+    };
+
     void open( const QString &source );
+    Status checkBands( const QList<int> &bands ) const;
+    QList<int> bandsOrAll( const QList<int> &bands ) const;
+    Status ioWindow( const PixelWindow &window, const QSize &outSize, Resampling method, IoWindow &io ) const;
 
     void *mDataset = nullptr; // GDALDatasetH
     Status mStatus;
