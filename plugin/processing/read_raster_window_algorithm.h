@@ -38,6 +38,7 @@ class ReadRasterWindowAlgorithm : public QgsProcessingAlgorithm
     int mHeight = 0;
     Resampling mResampling = Resampling::Nearest;
     bool mApplyMask = true;
+    int mOverview = -1;
 };
 
 } // namespace gridshade

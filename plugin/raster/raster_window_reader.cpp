@@ -91,6 +91,8 @@ RasterWindowReader::RasterWindowReader( const QString &gdalSource )
 
 RasterWindowReader::~RasterWindowReader()
 {
+  if ( mFullResolution )
+    GDALClose( static_cast<GDALDatasetH>( mFullResolution ) );
   if ( mDataset )
     GDALClose( static_cast<GDALDatasetH>( mDataset ) );
 }
@@ -99,6 +101,7 @@ void RasterWindowReader::open( const QString &source )
 {
   if ( GDALGetDriverCount() == 0 )
     GDALAllRegister();
+  mSource = source;
   CPLErrorReset();
   mDataset = GDALOpenEx( source.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr );
   if ( !mDataset )
@@ -201,6 +204,32 @@ Status RasterWindowReader::ioWindow( const PixelWindow &window, const QSize &out
 Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
                                  RasterArray &out ) const
 {
+  return readBands( mDataset, -1, bands, window, outSize, method, out );
+}
+
+Status RasterWindowReader::readLevel( int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                                      RasterArray &out ) const
+{
+  if ( !mStatus )
+    return mStatus;
+  if ( level >= overviewCount() || level < -1 )
+    return Status::error( QStringLiteral( "overview %1 does not exist: the raster has %2 (0..%3, or -1 for the full resolution)" )
+                            .arg( level ).arg( overviewCount() ).arg( overviewCount() - 1 ) );
+  if ( level >= 0 )
+    return readBands( mDataset, level, bands, window, outSize, method, out );
+  if ( !mFullResolution )
+  {
+    const char *options[] = { "OVERVIEW_LEVEL=NONE", nullptr };
+    mFullResolution = GDALOpenEx( mSource.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, options, nullptr );
+    if ( !mFullResolution )
+      return Status::error( QStringLiteral( "cannot open '%1' without overviews: %2" ).arg( mSource, gdalError() ) );
+  }
+  return readBands( mFullResolution, -1, bands, window, outSize, method, out );
+}
+
+Status RasterWindowReader::readBands( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize,
+                                      Resampling method, RasterArray &out ) const
+{
   if ( !mStatus )
     return mStatus;
   const QList<int> wanted = bandsOrAll( bands );
@@ -209,6 +238,28 @@ Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &win
   IoWindow io;
   if ( Status st = ioWindow( window, outSize, method, io ); !st )
     return st;
+  // An overview: the same window in its pixels (fractional), read from its band.
+  IoWindow source = io;
+  if ( level >= 0 )
+  {
+    const QSize ov = overviewSize( level );
+    const double fx = double( ov.width() ) / mWidth, fy = double( ov.height() ) / mHeight;
+    const PixelWindow scaled { io.x * fx, io.y * fy, std::min( io.w * fx, ov.width() - io.x * fx ), std::min( io.h * fy, ov.height() - io.y * fy ) };
+    source.ix = static_cast<int>( std::floor( scaled.x ) );
+    source.iy = static_cast<int>( std::floor( scaled.y ) );
+    source.iw = std::max( 1, std::min( ov.width() - source.ix, static_cast<int>( std::ceil( scaled.x + scaled.width ) ) - source.ix ) );
+    source.ih = std::max( 1, std::min( ov.height() - source.iy, static_cast<int>( std::ceil( scaled.y + scaled.height ) ) - source.iy ) );
+    if ( scaled.x != source.ix || scaled.y != source.iy || scaled.width != source.iw || scaled.height != source.ih )
+    {
+      source.extra.bFloatingPointWindowValidity = TRUE;
+      source.extra.dfXOff = scaled.x;
+      source.extra.dfYOff = scaled.y;
+      source.extra.dfXSize = scaled.width;
+      source.extra.dfYSize = scaled.height;
+    }
+    else
+      source.extra.bFloatingPointWindowValidity = FALSE;
+  }
   try
   {
     out.values.assign( static_cast<size_t>( wanted.size() ) * outSize.width() * outSize.height(), 0.0 );
@@ -221,9 +272,11 @@ Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &win
   for ( int i = 0; i < wanted.size(); ++i )
   {
     CPLErrorReset();
-    GDALRasterBandH band = GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), wanted[i] );
-    if ( GDALRasterIOEx( band, GF_Read, io.ix, io.iy, io.iw, io.ih, out.values.data() + i * bandValues, outSize.width(), outSize.height(),
-                         GDT_Float64, 0, 0, &io.extra ) != CE_None )
+    GDALRasterBandH band = GDALGetRasterBand( static_cast<GDALDatasetH>( dataset ), wanted[i] );
+    if ( level >= 0 )
+      band = GDALGetOverview( band, level );
+    if ( !band || GDALRasterIOEx( band, GF_Read, source.ix, source.iy, source.iw, source.ih, out.values.data() + i * bandValues, outSize.width(),
+                                  outSize.height(), GDT_Float64, 0, 0, &source.extra ) != CE_None )
       return Status::error( QStringLiteral( "reading band %1, window %2,%3 %4 x %5 failed: %6" )
                               .arg( wanted[i] ).arg( io.x ).arg( io.y ).arg( io.w ).arg( io.h ).arg( gdalError() ) );
   }
@@ -273,6 +326,48 @@ Status RasterWindowReader::readMask( const QList<int> &bands, const PixelWindow 
       alpha[p] = std::min( alpha[p], mask[p] );
   }
   return Status::ok();
+}
+
+int RasterWindowReader::overviewCount() const
+{
+  return mDataset && mBands > 0 ? GDALGetOverviewCount( GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), 1 ) ) : 0;
+}
+
+QSize RasterWindowReader::overviewSize( int level ) const
+{
+  if ( level < 0 )
+    return QSize( mWidth, mHeight );
+  if ( level >= overviewCount() )
+    return QSize();
+  GDALRasterBandH ov = GDALGetOverview( GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), 1 ), level );
+  return QSize( GDALGetRasterBandXSize( ov ), GDALGetRasterBandYSize( ov ) );
+}
+
+int RasterWindowReader::selectOverviewLevel( double targetResolution ) const
+{
+  const double px = std::hypot( mTransform.c[1], mTransform.c[4] ), py = std::hypot( mTransform.c[2], mTransform.c[5] );
+  if ( !( targetResolution > 0 ) || px <= 0 || py <= 0 )
+    return -1;
+  // As GDALBandGetBestOverviewLevel2: the desired factor of the finer-ratio axis, and every
+  // overview's factor measured on that same axis.
+  const double tx = targetResolution / px, ty = targetResolution / py;
+  const bool useX = tx < ty;
+  const double target = useX ? tx : ty;
+  if ( target <= 1.0 )
+    return -1;
+  int best = -1;
+  double bestFactor = 1.0;
+  for ( int level = 0; level < overviewCount(); ++level )
+  {
+    const QSize ov = overviewSize( level );
+    const double factor = useX ? double( mWidth ) / ov.width() : double( mHeight ) / ov.height();
+    if ( factor < 1.2 * target && factor > bestFactor )
+    {
+      best = level;
+      bestFactor = factor;
+    }
+  }
+  return best;
 }
 
 int RasterWindowReader::maskFlags( int band ) const

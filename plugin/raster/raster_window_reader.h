@@ -99,6 +99,25 @@ class RasterWindowReader
     //! The fractional pixel window of a map extent; false for a rotated geotransform.
     bool windowForExtent( const QgsRectangle &extent, PixelWindow &window ) const;
 
+    //! Number of overviews of band 1 (0 when none).
+    int overviewCount() const;
+    //! Size of overview \a level (0-based; -1 is the full resolution).
+    QSize overviewSize( int level ) const;
+    /**
+     * The overview that GDAL 3.6's RasterIO would read for output pixels of \a targetResolution
+     * map units: the target factor is the smaller of target / pixel size over the two axes;
+     * the most reduced overview whose actual factor (raster size / overview size) is below 1.2
+     * times the target wins; -1 (full resolution) when none is, or the target is not coarser.
+     */
+    int selectOverviewLevel( double targetResolution ) const;
+    /**
+     * read() from a fixed level: overview \a level (0-based; the window stays in full-resolution
+     * pixels and is scaled to the overview), or -1 for the full resolution with GDAL's overview
+     * choice turned off (the dataset opened again with OVERVIEW_LEVEL=NONE).
+     */
+    Status readLevel( int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                      RasterArray &out ) const;
+
     /**
      * The validity of a window as GDAL's mask bands of \a bands give it (0 masked, 255 valid,
      * values between from alpha bands or resampled masks), combined by the minimum, for the same
@@ -132,8 +151,12 @@ class RasterWindowReader
     Status checkBands( const QList<int> &bands ) const;
     QList<int> bandsOrAll( const QList<int> &bands ) const;
     Status ioWindow( const PixelWindow &window, const QSize &outSize, Resampling method, IoWindow &io ) const;
+    Status readBands( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                      RasterArray &out ) const;
 
     void *mDataset = nullptr; // GDALDatasetH
+    QString mSource;
+    mutable void *mFullResolution = nullptr; // GDALDatasetH opened with OVERVIEW_LEVEL=NONE, on demand
     Status mStatus;
     int mWidth = 0;
     int mHeight = 0;
