@@ -2,11 +2,13 @@
 #include "read_raster_window_algorithm.h"
 
 #include "raster/raster_array_writer.h"
+#include "raster/raster_reprojector.h"
 
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingoutputs.h>
 #include <qgsprocessingparameters.h>
+#include <qgscoordinatetransformcontext.h>
 #include <qgsrasterdataprovider.h>
 #include <qgsrasterlayer.h>
 
@@ -40,8 +42,10 @@ QString ReadRasterWindowAlgorithm::shortHelpString() const
                          "GDAL picks an overview when the output is coarser than the window (OVERVIEW -1), or OVERVIEW "
                          "forces one: 0 the full resolution, n the n-th overview. With APPLY_MASK (the default), "
                          "pixels that GDAL's masks of the bands read call invalid (nodata values, NaN, internal masks, alpha "
-                         "bands) become NaN. Writes a Float64 GeoTIFF whose geotransform is that of the returned grid, NaN "
-                         "as nodata." );
+                         "bands) become NaN. With TARGET_CRS the window is reprojected through GDAL's warper with the "
+                         "project's datum transformation: EXTENT is then the destination window (default: the raster's "
+                         "footprint), WIDTH x HEIGHT its size (0: about the source resolution). Writes a Float64 GeoTIFF "
+                         "whose geotransform is that of the returned grid, NaN as nodata." );
 }
 
 ReadRasterWindowAlgorithm *ReadRasterWindowAlgorithm::createInstance() const
@@ -55,6 +59,8 @@ void ReadRasterWindowAlgorithm::initAlgorithm( const QVariantMap & )
   addParameter( new QgsProcessingParameterBand( QStringLiteral( "BANDS" ), QStringLiteral( "Bands (default: all)" ), QVariant(),
                                                 QStringLiteral( "INPUT" ), true, true ) );
   addParameter( new QgsProcessingParameterExtent( QStringLiteral( "EXTENT" ), QStringLiteral( "Extent (default: the whole raster)" ), QVariant(), true ) );
+  addParameter( new QgsProcessingParameterCrs( QStringLiteral( "TARGET_CRS" ), QStringLiteral( "Reproject to (default: the raster's CRS)" ),
+                                               QVariant(), true ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "WIDTH" ), QStringLiteral( "Width in pixels (0: the window's resolution)" ),
                                                   QgsProcessingParameterNumber::Integer, 0, false, 0, 65536 ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "HEIGHT" ), QStringLiteral( "Height in pixels (0: the window's resolution)" ),
@@ -78,11 +84,22 @@ bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
   if ( layer->providerType() != QLatin1String( "gdal" ) )
     throw QgsProcessingException( QStringLiteral( "INPUT '%1' is read by the '%2' provider: windowed reads need a GDAL raster" ).arg( layer->name(), layer->providerType() ) );
   mSource = layer->dataProvider()->dataSourceUri();
+  const QgsCoordinateReferenceSystem target = parameterAsCrs( parameters, QStringLiteral( "TARGET_CRS" ), context );
+  mTargetCrsWkt.clear();
+  mCoordinateOperation.clear();
+  if ( target.isValid() && target != layer->crs() )
+  {
+    mTargetCrsWkt = target.toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+    // The datum transformation the project chose for this pair, as QGIS's own renders use it.
+    mCoordinateOperation = context.transformContext().calculateCoordinateOperation( layer->crs(), target );
+  }
   mBands = parameterAsInts( parameters, QStringLiteral( "BANDS" ), context );
   mHasExtent = parameters.value( QStringLiteral( "EXTENT" ) ).isValid() && !parameterAsString( parameters, QStringLiteral( "EXTENT" ), context ).isEmpty();
   if ( mHasExtent )
   {
-    mExtent = parameterAsExtent( parameters, QStringLiteral( "EXTENT" ), context, layer->crs() ).intersect( layer->extent() );
+    mExtent = target.isValid() && target != layer->crs()
+                ? parameterAsExtent( parameters, QStringLiteral( "EXTENT" ), context, target )
+                : parameterAsExtent( parameters, QStringLiteral( "EXTENT" ), context, layer->crs() ).intersect( layer->extent() );
     if ( mExtent.isEmpty() )
       throw QgsProcessingException( QStringLiteral( "EXTENT does not overlap the raster '%1'" ).arg( layer->name() ) );
   }
@@ -100,6 +117,8 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
 {
   try
   {
+    if ( !mTargetCrsWkt.isEmpty() )
+      return reproject( parameters, context, feedback );
     const RasterWindowReader reader( mSource );
     if ( !reader.status() )
       throw QgsProcessingException( reader.status().message() );
@@ -150,6 +169,36 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
   {
     throw QgsProcessingException( QStringLiteral( "reading the raster window failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) ) );
   }
+}
+
+QVariantMap ReadRasterWindowAlgorithm::reproject( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback )
+{
+  ReprojectionRequest request;
+  request.dstCrsWkt = mTargetCrsWkt;
+  request.coordinateOperation = mCoordinateOperation;
+  request.hasExtent = mHasExtent;
+  request.extent = mExtent;
+  request.size = QSize( mWidth, mHeight );
+  if ( mWidth <= 0 || mHeight <= 0 )
+    request.size = QSize();
+  request.method = mResampling;
+  request.bands = mBands;
+  RasterArray array;
+  std::vector<uint8_t> alpha;
+  if ( Status st = reprojectWindow( mSource, request, array, &alpha ); !st )
+    throw QgsProcessingException( st.message() );
+  if ( !mApplyMask )
+    feedback->pushInfo( QStringLiteral( "APPLY_MASK is ignored when reprojecting: the warper always leaves masked pixels empty (NaN)" ) );
+  feedback->setProgress( 70 );
+  const QString output = parameterAsOutputLayer( parameters, QStringLiteral( "OUTPUT" ), context );
+  if ( Status st = writeRasterArray( output, array ); !st )
+    throw QgsProcessingException( st.message() );
+  feedback->setProgress( 100 );
+  QVariantMap outputs;
+  outputs.insert( QStringLiteral( "OUTPUT" ), output );
+  outputs.insert( QStringLiteral( "OVERVIEW_LEVEL" ), -1 );
+  outputs.insert( QStringLiteral( "WINDOW" ), QString() );
+  return outputs;
 }
 
 } // namespace gridshade

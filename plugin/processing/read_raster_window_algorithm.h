@@ -30,6 +30,10 @@ class ReadRasterWindowAlgorithm : public QgsProcessingAlgorithm
     QVariantMap processAlgorithm( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback ) override;
 
   private:
+    //! TARGET_CRS given: the window through GDAL's warper (see reprojectWindow()).
+    QVariantMap reproject( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback );
+
+  private:
     QString mSource;
     QList<int> mBands;
     QgsRectangle mExtent;
@@ -39,6 +43,8 @@ class ReadRasterWindowAlgorithm : public QgsProcessingAlgorithm
     Resampling mResampling = Resampling::Nearest;
     bool mApplyMask = true;
     int mOverview = -1;
+    QString mTargetCrsWkt;           // empty: no reprojection
+    QString mCoordinateOperation;    // from the project's transform context
 };
 
 } // namespace gridshade
