@@ -149,17 +149,8 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
           if ( alpha[p] == 0 )
             array.values[b * pixels + p] = std::numeric_limits<double>::quiet_NaN();
     }
-    feedback->setProgress( 70 );
-    const QString output = parameterAsOutputLayer( parameters, QStringLiteral( "OUTPUT" ), context );
-    if ( Status st = writeRasterArray( output, array ); !st )
-      throw QgsProcessingException( st.message() );
-    feedback->setProgress( 100 );
-    QVariantMap outputs;
-    outputs.insert( QStringLiteral( "OUTPUT" ), output );
-    outputs.insert( QStringLiteral( "OVERVIEW_LEVEL" ), level + 1 );
-    outputs.insert( QStringLiteral( "WINDOW" ), QStringLiteral( "%1,%2,%3,%4" ).arg( window.x, 0, 'g', 17 ).arg( window.y, 0, 'g', 17 )
-                                                  .arg( window.width, 0, 'g', 17 ).arg( window.height, 0, 'g', 17 ) );
-    return outputs;
+    return writeOutputs( parameters, context, feedback, array, level + 1,
+                         QStringLiteral( "%1,%2,%3,%4" ).arg( window.x, 0, 'g', 17 ).arg( window.y, 0, 'g', 17 ).arg( window.width, 0, 'g', 17 ).arg( window.height, 0, 'g', 17 ) );
   }
   catch ( const QgsProcessingException & )
   {
@@ -189,6 +180,12 @@ QVariantMap ReadRasterWindowAlgorithm::reproject( const QVariantMap &parameters,
     throw QgsProcessingException( st.message() );
   if ( !mApplyMask )
     feedback->pushInfo( QStringLiteral( "APPLY_MASK is ignored when reprojecting: the warper always leaves masked pixels empty (NaN)" ) );
+  return writeOutputs( parameters, context, feedback, array, -1, QString() );
+}
+
+QVariantMap ReadRasterWindowAlgorithm::writeOutputs( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback,
+                                                     const RasterArray &array, int level, const QString &window )
+{
   feedback->setProgress( 70 );
   const QString output = parameterAsOutputLayer( parameters, QStringLiteral( "OUTPUT" ), context );
   if ( Status st = writeRasterArray( output, array ); !st )
@@ -196,8 +193,8 @@ QVariantMap ReadRasterWindowAlgorithm::reproject( const QVariantMap &parameters,
   feedback->setProgress( 100 );
   QVariantMap outputs;
   outputs.insert( QStringLiteral( "OUTPUT" ), output );
-  outputs.insert( QStringLiteral( "OVERVIEW_LEVEL" ), -1 );
-  outputs.insert( QStringLiteral( "WINDOW" ), QString() );
+  outputs.insert( QStringLiteral( "OVERVIEW_LEVEL" ), level );
+  outputs.insert( QStringLiteral( "WINDOW" ), window );
   return outputs;
 }
 

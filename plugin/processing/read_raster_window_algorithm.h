@@ -32,6 +32,9 @@ class ReadRasterWindowAlgorithm : public QgsProcessingAlgorithm
   private:
     //! TARGET_CRS given: the window through GDAL's warper (see reprojectWindow()).
     QVariantMap reproject( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback );
+    //! Writes OUTPUT and returns the results map (OVERVIEW_LEVEL: -1 when reprojected).
+    QVariantMap writeOutputs( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback,
+                              const RasterArray &array, int level, const QString &window );
 
   private:
     QString mSource;

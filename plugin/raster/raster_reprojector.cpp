@@ -18,28 +18,13 @@ namespace gridshade
 namespace
 {
 
+// GDAL keeps GRA_* and GRIORA_* equal for the methods both have.
+static_assert( int( GRA_Average ) == int( GRIORA_Average ) && int( GRA_Mode ) == int( GRIORA_Mode ) && int( GRA_Cubic ) == int( GRIORA_Cubic ),
+               "GDAL's warp and RasterIO resampling enums differ" );
+
 GDALResampleAlg warpAlgorithm( Resampling method )
 {
-  switch ( method )
-  {
-    case Resampling::Nearest:
-      return GRA_NearestNeighbour;
-    case Resampling::Bilinear:
-      return GRA_Bilinear;
-    case Resampling::Cubic:
-      return GRA_Cubic;
-    case Resampling::Average:
-      return GRA_Average;
-    case Resampling::Mode:
-      return GRA_Mode;
-  }
-  return GRA_NearestNeighbour;
-}
-
-QString gdalError()
-{
-  const QString message = QString::fromUtf8( CPLGetLastErrorMsg() );
-  return message.isEmpty() ? QStringLiteral( "no details" ) : message;
+  return static_cast<GDALResampleAlg>( rasterIoAlgorithm( method ) );
 }
 
 struct DatasetCloser
@@ -63,7 +48,7 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
   CPLErrorReset();
   Dataset src( GDALOpenEx( gdalSource.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr ) );
   if ( !src )
-    return Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( gdalSource, gdalError() ) );
+    return Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( gdalSource, lastGdalError() ) );
   GDALDatasetH srcDs = static_cast<GDALDatasetH>( src.get() );
   const int bandCount = GDALGetRasterCount( srcDs );
   QList<int> bands = request.bands;
@@ -82,7 +67,7 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
   void *transformer = GDALCreateGenImgProjTransformer2( srcDs, nullptr, transformerOptions );
   CSLDestroy( transformerOptions );
   if ( !transformer )
-    return Status::error( QStringLiteral( "no transformation from the raster's CRS to the destination CRS: %1" ).arg( gdalError() ) );
+    return Status::error( QStringLiteral( "no transformation from the raster's CRS to the destination CRS: %1" ).arg( lastGdalError() ) );
 
   // The destination grid: the request's, or GDAL's suggestion (the footprint at about the
   // source's resolution) for what is missing.
@@ -94,7 +79,7 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
     if ( GDALSuggestedWarpOutput( srcDs, GDALGenImgProjTransform, transformer, gt, &suggestedW, &suggestedH ) != CE_None )
     {
       GDALDestroyGenImgProjTransformer( transformer );
-      return Status::error( QStringLiteral( "GDAL could not find the raster's footprint in the destination CRS: %1" ).arg( gdalError() ) );
+      return Status::error( QStringLiteral( "GDAL could not find the raster's footprint in the destination CRS: %1" ).arg( lastGdalError() ) );
     }
     if ( request.hasExtent )
     {
@@ -175,7 +160,7 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
   if ( !vrt )
   {
     GDALDestroyGenImgProjTransformer( transformer );
-    return Status::error( QStringLiteral( "GDAL could not set up the warp: %1" ).arg( gdalError() ) );
+    return Status::error( QStringLiteral( "GDAL could not set up the warp: %1" ).arg( lastGdalError() ) );
   }
   GDALDatasetH vrtDs = static_cast<GDALDatasetH>( vrt.get() );
   GDALSetProjection( vrtDs, dstWkt.constData() );
@@ -196,7 +181,7 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
     CPLErrorReset();
     if ( GDALRasterIO( GDALGetRasterBand( vrtDs, i + 1 ), GF_Read, 0, 0, width, height, out.values.data() + i * pixels, width, height,
                        GDT_Float64, 0, 0 ) != CE_None )
-      return Status::error( QStringLiteral( "reprojecting band %1 failed: %2" ).arg( bands[i] ).arg( gdalError() ) );
+      return Status::error( QStringLiteral( "reprojecting band %1 failed: %2" ).arg( bands[i] ).arg( lastGdalError() ) );
   }
   if ( alpha )
   {

@@ -14,10 +14,9 @@
 namespace gridshade
 {
 
-namespace
-{
 
-GDALRIOResampleAlg gdalAlgorithm( Resampling method )
+
+GDALRIOResampleAlg rasterIoAlgorithm( Resampling method )
 {
   switch ( method )
   {
@@ -35,13 +34,12 @@ GDALRIOResampleAlg gdalAlgorithm( Resampling method )
   return GRIORA_NearestNeighbour;
 }
 
-QString gdalError()
+QString lastGdalError()
 {
   const QString message = QString::fromUtf8( CPLGetLastErrorMsg() );
   return message.isEmpty() ? QStringLiteral( "no details" ) : message;
 }
 
-} // namespace
 
 QString resamplingName( Resampling method )
 {
@@ -106,7 +104,7 @@ void RasterWindowReader::open( const QString &source )
   mDataset = GDALOpenEx( source.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr );
   if ( !mDataset )
   {
-    mStatus = Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( source, gdalError() ) );
+    mStatus = Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( source, lastGdalError() ) );
     return;
   }
   GDALDatasetH ds = static_cast<GDALDatasetH>( mDataset );
@@ -168,6 +166,32 @@ QList<int> RasterWindowReader::bandsOrAll( const QList<int> &bands ) const
   return wanted;
 }
 
+void RasterWindowReader::snapToPixels( double x, double y, double w, double h, const QSize &limit, IoWindow &io )
+{
+  // GDAL reads whole pixels; a fractional window goes in the extra argument, as GDAL's own
+  // warper and QGIS's provider resampling do.
+  io.ix = static_cast<int>( std::floor( x ) );
+  io.iy = static_cast<int>( std::floor( y ) );
+  io.iw = std::max( 1, std::min( limit.width() - io.ix, static_cast<int>( std::ceil( x + w ) ) - io.ix ) );
+  io.ih = std::max( 1, std::min( limit.height() - io.iy, static_cast<int>( std::ceil( y + h ) ) - io.iy ) );
+  io.extra.bFloatingPointWindowValidity = x != io.ix || y != io.iy || w != io.iw || h != io.ih;
+  io.extra.dfXOff = x;
+  io.extra.dfYOff = y;
+  io.extra.dfXSize = w;
+  io.extra.dfYSize = h;
+}
+
+Status RasterWindowReader::prepare( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                                    QList<int> &wanted, IoWindow &io ) const
+{
+  if ( !mStatus )
+    return mStatus;
+  wanted = bandsOrAll( bands );
+  if ( Status st = checkBands( wanted ); !st )
+    return st;
+  return ioWindow( window, outSize, method, io );
+}
+
 Status RasterWindowReader::ioWindow( const PixelWindow &window, const QSize &outSize, Resampling method, IoWindow &io ) const
 {
   if ( outSize.width() < 1 || outSize.height() < 1 )
@@ -182,22 +206,9 @@ Status RasterWindowReader::ioWindow( const PixelWindow &window, const QSize &out
   io.y = std::max( 0.0, window.y );
   io.w = std::min( window.width, mWidth - io.x );
   io.h = std::min( window.height, mHeight - io.y );
-  // GDAL reads whole pixels; a fractional window goes in the extra argument, as GDAL's own
-  // warper and QGIS's provider resampling do.
-  io.ix = static_cast<int>( std::floor( io.x ) );
-  io.iy = static_cast<int>( std::floor( io.y ) );
-  io.iw = std::max( 1, std::min( mWidth - io.ix, static_cast<int>( std::ceil( io.x + io.w ) ) - io.ix ) );
-  io.ih = std::max( 1, std::min( mHeight - io.iy, static_cast<int>( std::ceil( io.y + io.h ) ) - io.iy ) );
   INIT_RASTERIO_EXTRA_ARG( io.extra );
-  io.extra.eResampleAlg = gdalAlgorithm( method );
-  if ( io.x != io.ix || io.y != io.iy || io.w != io.iw || io.h != io.ih )
-  {
-    io.extra.bFloatingPointWindowValidity = TRUE;
-    io.extra.dfXOff = io.x;
-    io.extra.dfYOff = io.y;
-    io.extra.dfXSize = io.w;
-    io.extra.dfYSize = io.h;
-  }
+  io.extra.eResampleAlg = rasterIoAlgorithm( method );
+  snapToPixels( io.x, io.y, io.w, io.h, QSize( mWidth, mHeight ), io );
   return Status::ok();
 }
 
@@ -222,7 +233,7 @@ Status RasterWindowReader::readLevel( int level, const QList<int> &bands, const 
     const char *options[] = { "OVERVIEW_LEVEL=NONE", nullptr };
     mFullResolution = GDALOpenEx( mSource.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, options, nullptr );
     if ( !mFullResolution )
-      return Status::error( QStringLiteral( "cannot open '%1' without overviews: %2" ).arg( mSource, gdalError() ) );
+      return Status::error( QStringLiteral( "cannot open '%1' without overviews: %2" ).arg( mSource, lastGdalError() ) );
   }
   return readBands( mFullResolution, -1, bands, window, outSize, method, out );
 }
@@ -230,13 +241,9 @@ Status RasterWindowReader::readLevel( int level, const QList<int> &bands, const 
 Status RasterWindowReader::readBands( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize,
                                       Resampling method, RasterArray &out ) const
 {
-  if ( !mStatus )
-    return mStatus;
-  const QList<int> wanted = bandsOrAll( bands );
-  if ( Status st = checkBands( wanted ); !st )
-    return st;
+  QList<int> wanted;
   IoWindow io;
-  if ( Status st = ioWindow( window, outSize, method, io ); !st )
+  if ( Status st = prepare( bands, window, outSize, method, wanted, io ); !st )
     return st;
   // An overview: the same window in its pixels (fractional), read from its band.
   IoWindow source = io;
@@ -245,20 +252,7 @@ Status RasterWindowReader::readBands( void *dataset, int level, const QList<int>
     const QSize ov = overviewSize( level );
     const double fx = double( ov.width() ) / mWidth, fy = double( ov.height() ) / mHeight;
     const PixelWindow scaled { io.x * fx, io.y * fy, std::min( io.w * fx, ov.width() - io.x * fx ), std::min( io.h * fy, ov.height() - io.y * fy ) };
-    source.ix = static_cast<int>( std::floor( scaled.x ) );
-    source.iy = static_cast<int>( std::floor( scaled.y ) );
-    source.iw = std::max( 1, std::min( ov.width() - source.ix, static_cast<int>( std::ceil( scaled.x + scaled.width ) ) - source.ix ) );
-    source.ih = std::max( 1, std::min( ov.height() - source.iy, static_cast<int>( std::ceil( scaled.y + scaled.height ) ) - source.iy ) );
-    if ( scaled.x != source.ix || scaled.y != source.iy || scaled.width != source.iw || scaled.height != source.ih )
-    {
-      source.extra.bFloatingPointWindowValidity = TRUE;
-      source.extra.dfXOff = scaled.x;
-      source.extra.dfYOff = scaled.y;
-      source.extra.dfXSize = scaled.width;
-      source.extra.dfYSize = scaled.height;
-    }
-    else
-      source.extra.bFloatingPointWindowValidity = FALSE;
+    snapToPixels( scaled.x, scaled.y, scaled.width, scaled.height, ov, source );
   }
   try
   {
@@ -278,7 +272,7 @@ Status RasterWindowReader::readBands( void *dataset, int level, const QList<int>
     if ( !band || GDALRasterIOEx( band, GF_Read, source.ix, source.iy, source.iw, source.ih, out.values.data() + i * bandValues, outSize.width(),
                                   outSize.height(), GDT_Float64, 0, 0, &source.extra ) != CE_None )
       return Status::error( QStringLiteral( "reading band %1, window %2,%3 %4 x %5 failed: %6" )
-                              .arg( wanted[i] ).arg( io.x ).arg( io.y ).arg( io.w ).arg( io.h ).arg( gdalError() ) );
+                              .arg( wanted[i] ).arg( io.x ).arg( io.y ).arg( io.w ).arg( io.h ).arg( lastGdalError() ) );
   }
   out.width = outSize.width();
   out.height = outSize.height();
@@ -299,13 +293,9 @@ Status RasterWindowReader::readBands( void *dataset, int level, const QList<int>
 Status RasterWindowReader::readMask( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
                                      std::vector<uint8_t> &alpha ) const
 {
-  if ( !mStatus )
-    return mStatus;
-  const QList<int> wanted = bandsOrAll( bands );
-  if ( Status st = checkBands( wanted ); !st )
-    return st;
+  QList<int> wanted;
   IoWindow io;
-  if ( Status st = ioWindow( window, outSize, method, io ); !st )
+  if ( Status st = prepare( bands, window, outSize, method, wanted, io ); !st )
     return st;
   const size_t pixels = static_cast<size_t>( outSize.width() ) * outSize.height();
   std::vector<uint8_t> mask( pixels );
@@ -321,7 +311,7 @@ Status RasterWindowReader::readMask( const QList<int> &bands, const PixelWindow 
     CPLErrorReset();
     if ( GDALRasterIOEx( maskBand, GF_Read, io.ix, io.iy, io.iw, io.ih, mask.data(), outSize.width(), outSize.height(), GDT_Byte, 0, 0,
                          &io.extra ) != CE_None )
-      return Status::error( QStringLiteral( "reading the mask of band %1 failed: %2" ).arg( b ).arg( gdalError() ) );
+      return Status::error( QStringLiteral( "reading the mask of band %1 failed: %2" ).arg( b ).arg( lastGdalError() ) );
     for ( size_t p = 0; p < pixels; ++p )
       alpha[p] = std::min( alpha[p], mask[p] );
   }

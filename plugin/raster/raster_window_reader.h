@@ -29,6 +29,11 @@ enum class Resampling
   Mode,
 };
 
+//! The GDAL RasterIO method of \a method (GDAL's warper uses the same values, GRA_*).
+GDALRIOResampleAlg rasterIoAlgorithm( Resampling method );
+//! GDAL's last error message, or "no details".
+QString lastGdalError();
+
 //! "nearest", "bilinear", "cubic", "average", "mode".
 QString resamplingName( Resampling method );
 //! Parses a name of resamplingName() (any case); false when unknown.
@@ -151,6 +156,11 @@ class RasterWindowReader
     Status checkBands( const QList<int> &bands ) const;
     QList<int> bandsOrAll( const QList<int> &bands ) const;
     Status ioWindow( const PixelWindow &window, const QSize &outSize, Resampling method, IoWindow &io ) const;
+    //! Whole pixels around the fractional window (clipped to \a limit) and GDAL's floating window.
+    static void snapToPixels( double x, double y, double w, double h, const QSize &limit, IoWindow &io );
+    //! The checks and window preparation that every read starts with.
+    Status prepare( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method, QList<int> &wanted,
+                    IoWindow &io ) const;
     Status readBands( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
                       RasterArray &out ) const;
 
