@@ -2,6 +2,7 @@
 #include "gridshade_provider.h"
 
 #include "aggregate_points_algorithm.h"
+#include "raster_statistics_algorithm.h"
 #include "read_raster_window_algorithm.h"
 #include "render_density_image_algorithm.h"
 
@@ -39,6 +40,7 @@ void GridshadeProvider::loadAlgorithms()
   addAlgorithm( new RenderDensityImageAlgorithm() );
   addAlgorithm( new AggregatePointsAlgorithm() );
   addAlgorithm( new ReadRasterWindowAlgorithm() );
+  addAlgorithm( new RasterStatisticsAlgorithm() );
 }
 
 } // namespace gridshade
