@@ -38,11 +38,45 @@ namespace
 struct Worker
 {
     std::unique_ptr<RasterWindowReader> reader;
-    RasterArray values;
+    RasterArray values;          // float64 path
+    std::vector<float> values32; // float32 path
     std::vector<uint8_t> alpha;
     std::vector<BandStatistics> stats;
     Status status;
 };
+
+/*
+ * Adds one strip's pixels. Without a mask (every band GMF_ALL_VALID) the loop has no branch
+ * but the NaN test, so that it keeps up with reading.
+ */
+template<typename T>
+void accumulate( const T *values, size_t pixels, const uint8_t *alpha, int bands, std::vector<BandStatistics> &stats )
+{
+  for ( int b = 0; b < bands; ++b )
+  {
+    BandStatistics &s = stats[b];
+    const T *v = values + b * pixels;
+    uint64_t valid = 0;
+    double sum = 0, squares = 0, lo = s.min, hi = s.max;
+    for ( size_t p = 0; p < pixels; ++p )
+    {
+      const double x = v[p];
+      if ( ( alpha && alpha[p] == 0 ) || x != x )
+        continue;
+      ++valid;
+      sum += x;
+      squares += x * x;
+      lo = x < lo ? x : lo;
+      hi = x > hi ? x : hi;
+    }
+    s.valid += valid;
+    s.masked += pixels - valid;
+    s.sum += sum;
+    s.sumOfSquares += squares;
+    s.min = lo;
+    s.max = hi;
+  }
+}
 
 /*
  * GDAL's block cache is process-wide and holds up to 5 % of RAM by default. Streaming reads
@@ -68,33 +102,9 @@ class CacheCap
     int64_t mOld;
 };
 
-void accumulate( const RasterArray &values, const std::vector<uint8_t> &alpha, std::vector<BandStatistics> &stats )
+bool fitsFloat32( GDALDataType type )
 {
-  const size_t pixels = static_cast<size_t>( values.width ) * values.height;
-  for ( int b = 0; b < values.bands.size(); ++b )
-  {
-    BandStatistics &s = stats[b];
-    const double *v = values.values.data() + b * pixels;
-    uint64_t valid = 0;
-    double sum = 0, squares = 0, lo = s.min, hi = s.max;
-    for ( size_t p = 0; p < pixels; ++p )
-    {
-      const double x = v[p];
-      if ( alpha[p] == 0 || std::isnan( x ) )
-        continue;
-      ++valid;
-      sum += x;
-      squares += x * x;
-      lo = std::min( lo, x );
-      hi = std::max( hi, x );
-    }
-    s.valid += valid;
-    s.masked += pixels - valid;
-    s.sum += sum;
-    s.sumOfSquares += squares;
-    s.min = lo;
-    s.max = hi;
-  }
+  return type == GDT_Byte || type == GDT_Int16 || type == GDT_UInt16 || type == GDT_Float32;
 }
 
 } // namespace
@@ -114,6 +124,12 @@ Status streamStatistics( const QString &gdalSource, const StreamSettings &settin
   const std::vector<PixelWindow> chunks = plan.blocks( settings.chunk );
   const int blockHeight = std::max( 1, plan.nativeBlockSize().height() );
   const int threads = std::max( 1, settings.threads > 0 ? settings.threads : QThread::idealThreadCount() );
+  bool float32 = true, needMask = false;
+  for ( int b : bands )
+  {
+    float32 = float32 && fitsFloat32( plan.dataType( b ) );
+    needMask = needMask || plan.maskFlags( b ) != GMF_ALL_VALID;
+  }
 
   std::vector<Worker> workers( threads );
   for ( Worker &w : workers )
@@ -146,11 +162,17 @@ Status streamStatistics( const QString &gdalSource, const StreamSettings &settin
             continue;
           const PixelWindow strip { chunk.x, chunk.y + y0, chunk.width, double( y1 - y0 ) };
           const QSize size( static_cast<int>( strip.width ), static_cast<int>( strip.height ) );
-          w.status = w.reader->read( bands, strip, size, Resampling::Nearest, w.values );
-          if ( w.status )
+          const size_t pixels = static_cast<size_t>( size.width() ) * size.height();
+          w.status = float32 ? w.reader->readFloat32( bands, strip, w.values32 ) : w.reader->read( bands, strip, size, Resampling::Nearest, w.values );
+          if ( w.status && needMask )
             w.status = w.reader->readMask( bands, strip, size, Resampling::Nearest, w.alpha );
-          if ( w.status )
-            accumulate( w.values, w.alpha, w.stats );
+          if ( !w.status )
+            break;
+          const uint8_t *alpha = needMask ? w.alpha.data() : nullptr;
+          if ( float32 )
+            accumulate( w.values32.data(), pixels, alpha, bands.size(), w.stats );
+          else
+            accumulate( w.values.values.data(), pixels, alpha, bands.size(), w.stats );
         }
       } );
     }

@@ -42,9 +42,10 @@ struct StreamSettings
  * block grid, so that nothing holds more than about one chunk of pixels.
  *
  * Each chunk is cut into strips of whole native block rows, three per thread; each thread reads
- * its strips (with its own GDAL dataset) into its own float64 buffer and accumulates; buffers
- * are reused from strip to strip. Memory: threads x strip x 9 bytes (values and mask) = about
- * 3/4 of a chunk of float32 data, plus GDAL's block cache, capped at 1/8 chunk while streaming (it
+ * its strips (with its own GDAL dataset) into its own buffer (float32 when the bands' type fits,
+ * else float64; a mask only when a band has one) and accumulates; buffers are reused from strip
+ * to strip. Memory: threads x strip x at most 9 bytes a pixel = at most 3/4 of a chunk of
+ * float32 data, plus GDAL's block cache, capped at 1/8 chunk while streaming (it
  * is process-wide: other GDAL users share the smaller cache meanwhile). Cancellation is checked between
  * strips; progress is reported after each chunk.
  */

@@ -262,18 +262,8 @@ Status RasterWindowReader::readBands( void *dataset, int level, const QList<int>
   {
     return Status::error( QStringLiteral( "out of memory for a %1 x %2 x %3 read" ).arg( outSize.width() ).arg( outSize.height() ).arg( wanted.size() ) );
   }
-  const size_t bandValues = static_cast<size_t>( outSize.width() ) * outSize.height();
-  for ( int i = 0; i < wanted.size(); ++i )
-  {
-    CPLErrorReset();
-    GDALRasterBandH band = GDALGetRasterBand( static_cast<GDALDatasetH>( dataset ), wanted[i] );
-    if ( level >= 0 )
-      band = GDALGetOverview( band, level );
-    if ( !band || GDALRasterIOEx( band, GF_Read, source.ix, source.iy, source.iw, source.ih, out.values.data() + i * bandValues, outSize.width(),
-                                  outSize.height(), GDT_Float64, 0, 0, &source.extra ) != CE_None )
-      return Status::error( QStringLiteral( "reading band %1, window %2,%3 %4 x %5 failed: %6" )
-                              .arg( wanted[i] ).arg( io.x ).arg( io.y ).arg( io.w ).arg( io.h ).arg( lastGdalError() ) );
-  }
+  if ( Status st = rasterIo( dataset, level, wanted, source, outSize, GDT_Float64, out.values.data() ); !st )
+    return st;
   out.width = outSize.width();
   out.height = outSize.height();
   out.bands = wanted;
@@ -288,6 +278,49 @@ Status RasterWindowReader::readBands( void *dataset, int level, const QList<int>
   out.transform.c[4] = g[4] * sx;
   out.transform.c[5] = g[5] * sy;
   return Status::ok();
+}
+
+Status RasterWindowReader::rasterIo( void *dataset, int level, const QList<int> &bands, const IoWindow &source, const QSize &outSize,
+                                     GDALDataType type, void *data ) const
+{
+  const size_t bandBytes = static_cast<size_t>( outSize.width() ) * outSize.height() * GDALGetDataTypeSizeBytes( type );
+  for ( int i = 0; i < bands.size(); ++i )
+  {
+    CPLErrorReset();
+    GDALRasterBandH band = GDALGetRasterBand( static_cast<GDALDatasetH>( dataset ), bands[i] );
+    if ( level >= 0 )
+      band = GDALGetOverview( band, level );
+    if ( !band || GDALRasterIOEx( band, GF_Read, source.ix, source.iy, source.iw, source.ih, static_cast<char *>( data ) + i * bandBytes,
+                                  outSize.width(), outSize.height(), type, 0, 0, const_cast<GDALRasterIOExtraArg *>( &source.extra ) ) != CE_None )
+      return Status::error( QStringLiteral( "reading band %1, pixels %2,%3 %4 x %5 failed: %6" )
+                              .arg( bands[i] ).arg( source.ix ).arg( source.iy ).arg( source.iw ).arg( source.ih ).arg( lastGdalError() ) );
+  }
+  return Status::ok();
+}
+
+Status RasterWindowReader::readFloat32( const QList<int> &bands, const PixelWindow &window, std::vector<float> &out ) const
+{
+  QList<int> wanted;
+  IoWindow io;
+  const QSize size( static_cast<int>( std::lround( window.width ) ), static_cast<int>( std::lround( window.height ) ) );
+  if ( Status st = prepare( bands, window, size, Resampling::Nearest, wanted, io ); !st )
+    return st;
+  try
+  {
+    out.resize( static_cast<size_t>( wanted.size() ) * size.width() * size.height() );
+  }
+  catch ( const std::bad_alloc & )
+  {
+    return Status::error( QStringLiteral( "out of memory for a %1 x %2 x %3 read" ).arg( size.width() ).arg( size.height() ).arg( wanted.size() ) );
+  }
+  return rasterIo( mDataset, -1, wanted, io, size, GDT_Float32, out.data() );
+}
+
+GDALDataType RasterWindowReader::dataType( int band ) const
+{
+  if ( !mDataset || band < 1 || band > mBands )
+    return GDT_Unknown;
+  return GDALGetRasterDataType( GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), band ) );
 }
 
 Status RasterWindowReader::readMask( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,

@@ -104,6 +104,15 @@ class RasterWindowReader
     //! The fractional pixel window of a map extent; false for a rotated geotransform.
     bool windowForExtent( const QgsRectangle &extent, PixelWindow &window ) const;
 
+    /**
+     * A full-resolution window as float32, bands after one another: half the memory and memory
+     * traffic of read() for rasters whose values float32 holds exactly (Byte, Int16, UInt16,
+     * Float32), as streaming wants.
+     */
+    Status readFloat32( const QList<int> &bands, const PixelWindow &window, std::vector<float> &out ) const;
+    //! GDAL's data type of \a band.
+    GDALDataType dataType( int band ) const;
+
     //! Number of overviews of band 1 (0 when none).
     int overviewCount() const;
     //! Size of overview \a level (0-based; -1 is the full resolution).
@@ -161,6 +170,8 @@ class RasterWindowReader
     //! The checks and window preparation that every read starts with.
     Status prepare( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method, QList<int> &wanted,
                     IoWindow &io ) const;
+    Status rasterIo( void *dataset, int level, const QList<int> &bands, const IoWindow &source, const QSize &outSize, GDALDataType type,
+                     void *data ) const;
     Status readBands( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
                       RasterArray &out ) const;
 
