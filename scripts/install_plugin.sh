@@ -26,7 +26,7 @@ dest=$profile/python/plugins/gridshade_loader
 mkdir -p "$dest" "$profile/QGIS"
 # Copy, never symlink: a rebuild must not change a running QGIS's library under it.
 cp -f "$lib" "$dest/libgridshade.so.new" && mv -f "$dest/libgridshade.so.new" "$dest/libgridshade.so"
-cp -f "$root/python/gridshade_loader/__init__.py" "$dest/__init__.py"
+cp -f "$root"/python/gridshade_loader/*.py "$dest/"
 
 # metadata.txt: the top-level one is the single source of truth (version, description, ...);
 # only the name and the processing flag differ for the loader.
