@@ -78,26 +78,16 @@ QString writeMosaic( const QString &vrtPath, const QString &tile, int t, int n )
   return QString();
 }
 
-// Peak resident memory of this process since the last reset, in bytes (Linux).
-uint64_t peakRss()
+// A memory figure of this process from /proc/self/status (VmHWM: the peak since the last reset,
+// VmRSS: now), in bytes (Linux).
+uint64_t statusBytes( const char *key )
 {
   QFile status( QStringLiteral( "/proc/self/status" ) );
   if ( !status.open( QIODevice::ReadOnly ) )
     return 0;
   for ( const QByteArray &line : status.readAll().split( '\n' ) )
-    if ( line.startsWith( "VmHWM:" ) )
-      return line.mid( 6 ).trimmed().split( ' ' ).value( 0 ).toULongLong() * 1024;
-  return 0;
-}
-
-uint64_t currentRss()
-{
-  QFile status( QStringLiteral( "/proc/self/status" ) );
-  if ( !status.open( QIODevice::ReadOnly ) )
-    return 0;
-  for ( const QByteArray &line : status.readAll().split( '\n' ) )
-    if ( line.startsWith( "VmRSS:" ) )
-      return line.mid( 6 ).trimmed().split( ' ' ).value( 0 ).toULongLong() * 1024;
+    if ( line.startsWith( key ) )
+      return line.mid( static_cast<int>( qstrlen( key ) ) ).trimmed().split( ' ' ).value( 0 ).toULongLong() * 1024;
   return 0;
 }
 
@@ -220,13 +210,13 @@ void TestRasterStream::boundedMemory()
   QCOMPARE( writeMosaic( vrt, tile, tileSize, n ), QString() );
   if ( !resetPeakRss() )
     QSKIP( "this kernel cannot reset the peak RSS (/proc/self/clear_refs)" );
-  const uint64_t before = currentRss();
+  const uint64_t before = statusBytes( "VmRSS:" );
   StreamSettings settings;
   settings.chunk = QSize( tileSize, tileSize );
   settings.threads = 2;
   std::vector<BandStatistics> stats;
   QVERIFY( streamStatistics( vrt, settings, stats ) );
-  const uint64_t growth = peakRss() - before;
+  const uint64_t growth = statusBytes( "VmHWM:" ) - before;
   const uint64_t chunkBytes = uint64_t( tileSize ) * tileSize * 4;
   qInfo( "peak RSS growth %.1f MiB for a %.0f MiB virtual raster (one chunk: %.1f MiB)", growth / 1048576.0,
          double( tileSize ) * n * tileSize * n * 4 / 1048576.0, chunkBytes / 1048576.0 );
