@@ -3,7 +3,6 @@
 
 #include "aggregate.h"
 #include "density_pipeline.h"
-#include "gpu/gpu_aggregator.h"
 
 namespace gridshade
 {
@@ -22,10 +21,8 @@ bool RenderStatsBox::record( const AggregateStats &stats, const RenderTimings &t
   m.insert( QStringLiteral( "height" ), height );
   if ( stats.backend == QLatin1String( "gpu" ) )
   {
-    // Already initialised (it just ran): a cheap query on the GPU thread.
-    const GpuStatus gpu = GpuAggregator::status( false );
-    m.insert( QStringLiteral( "gpuResidentBytes" ), static_cast<qulonglong>( gpu.residentBytes ) );
-    m.insert( QStringLiteral( "gpuWorkBytes" ), static_cast<qulonglong>( gpu.workBytes ) );
+    m.insert( QStringLiteral( "gpuResidentBytes" ), static_cast<qulonglong>( stats.deviceResidentBytes ) );
+    m.insert( QStringLiteral( "gpuWorkBytes" ), static_cast<qulonglong>( stats.deviceWorkBytes ) );
   }
   QMutexLocker lock( &mMutex );
   mLast = m;

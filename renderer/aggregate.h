@@ -40,6 +40,8 @@ struct AggregateStats
     QString device;                //!< the GPU's name, or "CPU, N threads"
     QString backendNote;           //!< why the CPU ran when the GPU was asked for; empty otherwise
     double deviceMs = 0.0;         //!< GPU: wall time of the device frames (dispatch, wait, readback)
+    uint64_t deviceResidentBytes = 0; //!< GPU: point buffers kept on the device after this render
+    uint64_t deviceWorkBytes = 0;     //!< GPU: grids, parameters and counters of this render
 };
 
 /**

@@ -3,13 +3,14 @@
 
 #include "raster_writer.h"
 
+#include "processing_guard.h"
+
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingparameters.h>
 
 #include <QFileInfo>
 
-#include <exception>
 
 namespace gridshade
 {
@@ -57,8 +58,7 @@ bool AggregatePointsAlgorithm::prepareAlgorithm( const QVariantMap &parameters, 
 
 QVariantMap AggregatePointsAlgorithm::processAlgorithm( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback )
 {
-  try
-  {
+  return runGuarded( QStringLiteral( "Gridshade" ), [&]() -> QVariantMap {
     QgsProcessingMultiStepFeedback steps( 3, feedback );
     steps.setCurrentStep( 0 );
     loadPoints( &steps );
@@ -77,15 +77,7 @@ QVariantMap AggregatePointsAlgorithm::processAlgorithm( const QVariantMap &param
     QVariantMap outputs = statsOutputs( result.stats() );
     outputs.insert( QStringLiteral( "OUTPUT" ), output );
     return outputs;
-  }
-  catch ( const QgsProcessingException & )
-  {
-    throw;
-  }
-  catch ( const std::exception &e )
-  {
-    throw QgsProcessingException( QStringLiteral( "Gridshade failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) ) );
-  }
+  } );
 }
 
 } // namespace gridshade

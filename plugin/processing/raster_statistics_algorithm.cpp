@@ -4,6 +4,8 @@
 #include "cancel_watch.h"
 #include "raster/raster_statistics.h"
 
+#include "processing_guard.h"
+
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingoutputs.h>
@@ -15,7 +17,6 @@
 #include <QFile>
 #include <QTextStream>
 
-#include <exception>
 
 namespace gridshade
 {
@@ -69,8 +70,7 @@ bool RasterStatisticsAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
 
 QVariantMap RasterStatisticsAlgorithm::processAlgorithm( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback )
 {
-  try
-  {
+  return runGuarded( QStringLiteral( "raster statistics" ), [&]() -> QVariantMap {
     CancelWatch cancel( feedback );
     StreamSettings settings;
     settings.bands = mBands;
@@ -107,15 +107,7 @@ QVariantMap RasterStatisticsAlgorithm::processAlgorithm( const QVariantMap &para
     outputs.insert( QStringLiteral( "OUTPUT" ), output );
     outputs.insert( QStringLiteral( "MIB_PER_SECOND" ), mibPerSecond );
     return outputs;
-  }
-  catch ( const QgsProcessingException & )
-  {
-    throw;
-  }
-  catch ( const std::exception &e )
-  {
-    throw QgsProcessingException( QStringLiteral( "raster statistics failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) ) );
-  }
+  } );
 }
 
 } // namespace gridshade

@@ -4,6 +4,8 @@
 #include "raster/raster_array_writer.h"
 #include "raster/raster_reprojector.h"
 
+#include "processing_guard.h"
+
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingoutputs.h>
@@ -14,7 +16,6 @@
 
 #include <cmath>
 #include <limits>
-#include <exception>
 
 namespace gridshade
 {
@@ -115,8 +116,7 @@ bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
 
 QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback )
 {
-  try
-  {
+  return runGuarded( QStringLiteral( "reading the raster window" ), [&]() -> QVariantMap {
     if ( !mTargetCrsWkt.isEmpty() )
       return reproject( parameters, context, feedback );
     const RasterWindowReader reader( mSource );
@@ -151,15 +151,7 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
     }
     return writeOutputs( parameters, context, feedback, array, level + 1,
                          QStringLiteral( "%1,%2,%3,%4" ).arg( window.x, 0, 'g', 17 ).arg( window.y, 0, 'g', 17 ).arg( window.width, 0, 'g', 17 ).arg( window.height, 0, 'g', 17 ) );
-  }
-  catch ( const QgsProcessingException & )
-  {
-    throw;
-  }
-  catch ( const std::exception &e )
-  {
-    throw QgsProcessingException( QStringLiteral( "reading the raster window failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) ) );
-  }
+  } );
 }
 
 QVariantMap ReadRasterWindowAlgorithm::reproject( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback )

@@ -6,11 +6,12 @@
 #include "density_settings.h"
 #include "raster_writer.h"
 
+#include "processing_guard.h"
+
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingparameters.h>
 
-#include <exception>
 
 namespace gridshade
 {
@@ -68,8 +69,7 @@ bool RenderDensityImageAlgorithm::prepareAlgorithm( const QVariantMap &parameter
 
 QVariantMap RenderDensityImageAlgorithm::processAlgorithm( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback )
 {
-  try
-  {
+  return runGuarded( QStringLiteral( "Gridshade" ), [&]() -> QVariantMap {
     // The layer's own settings type validates the shading options, so that the algorithm and
     // the layer accept exactly the same values and name them the same way.
     DensitySettings settings;
@@ -119,15 +119,7 @@ QVariantMap RenderDensityImageAlgorithm::processAlgorithm( const QVariantMap &pa
     QVariantMap outputs = statsOutputs( result.aggregate.stats() );
     outputs.insert( QStringLiteral( "OUTPUT" ), output );
     return outputs;
-  }
-  catch ( const QgsProcessingException & )
-  {
-    throw;
-  }
-  catch ( const std::exception &e )
-  {
-    throw QgsProcessingException( QStringLiteral( "Gridshade failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) ) );
-  }
+  } );
 }
 
 } // namespace gridshade

@@ -144,6 +144,9 @@ Status GpuAggregator::aggregate( const PointColumns &points, const Viewport &vie
       {
         out.stats().backend = QStringLiteral( "gpu" );
         out.stats().device = context->description();
+        const gpu::GpuMemory memory = context->memory();
+        out.stats().deviceResidentBytes = memory.residentBytes;
+        out.stats().deviceWorkBytes = memory.workBytes;
       }
     }
     catch ( const std::bad_alloc & )

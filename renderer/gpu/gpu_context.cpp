@@ -224,7 +224,11 @@ bool GpuContext::ensureBuffer( QRhiBuffer *&buffer, uint64_t bytes )
 QRhiShaderResourceBindings *GpuContext::fillBindings( int target )
 {
   QRhiShaderResourceBindings *&srb = mFillBindings[target];
+  // The bindings name the target buffer: kept until a work buffer is reallocated.
+  if ( srb && mFillGeneration[target] == mTargetsGeneration )
+    return srb;
   delete srb;
+  mFillGeneration[target] = mTargetsGeneration;
   srb = mRhi->newShaderResourceBindings();
   const auto stage = QRhiShaderResourceBinding::ComputeStage;
   srb->setBindings( { QRhiShaderResourceBinding::uniformBuffer( 0, stage, mFillParams[target] ),

@@ -79,6 +79,7 @@ class GpuContext
     QRhiBuffer *mTargets[3] = { nullptr, nullptr, nullptr };
     QRhiBuffer *mFillParams[3] = { nullptr, nullptr, nullptr };
     QRhiShaderResourceBindings *mFillBindings[3] = { nullptr, nullptr, nullptr };
+    uint64_t mFillGeneration[3] = { 0, 0, 0 };
     std::vector<QRhiBuffer *> mSegmentParams;
     uint64_t mTargetsGeneration = 1;
     bool mLost = false;

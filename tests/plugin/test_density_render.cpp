@@ -48,10 +48,6 @@ QString artifactDir()
   return QStringLiteral( GRIDSHADE_BINARY_DIR "/test-artifacts/plugin-goldens" );
 }
 
-QByteArray sha256( const QString &path )
-{
-  return test::fileSha256( path );
-}
 
 QgsRectangle toRectangle( const Extent &e )
 {
@@ -79,7 +75,7 @@ bool writeSidecar( const QString &name, const QString &zoom, const Viewport &vp,
                               { QStringLiteral( "cmap" ), QStringLiteral( "fire" ) },
                               { QStringLiteral( "jobs" ), QJsonArray { QStringLiteral( "sequential" ), QStringLiteral( "parallel" ) } },
                               { QStringLiteral( "ssim_gate" ), SSIM_GATE },
-                              { QStringLiteral( "sha256" ), QString::fromLatin1( sha256( pngPath ) ) },
+                              { QStringLiteral( "sha256" ), QString::fromLatin1( test::fileSha256( pngPath ) ) },
                               { QStringLiteral( "engine_version" ), QStringLiteral( GRIDSHADE_VERSION ) } };
   QFile f( jsonPath );
   if ( !f.open( QIODevice::WriteOnly | QIODevice::Truncate ) )
@@ -189,7 +185,7 @@ void TestDensityRender::goldens()
   QCOMPARE( sidecar.value( QStringLiteral( "points" ) ).toDouble(), double( POINTS ) );
   QCOMPARE( sidecar.value( QStringLiteral( "seed" ) ).toDouble(), double( SceneGenerator::DEFAULT_SEED ) );
   QCOMPARE( sidecar.value( QStringLiteral( "zoom" ) ).toString(), zoom );
-  QCOMPARE( sidecar.value( QStringLiteral( "sha256" ) ).toString().toLatin1(), sha256( pngPath ) );
+  QCOMPARE( sidecar.value( QStringLiteral( "sha256" ) ).toString().toLatin1(), test::fileSha256( pngPath ) );
 
   const QImage golden = QImage( pngPath ).convertToFormat( QImage::Format_RGBA8888 );
   QVERIFY2( !golden.isNull(), qPrintable( pngPath ) );

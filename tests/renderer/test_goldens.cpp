@@ -35,10 +35,6 @@ QString artifactDir()
   return QStringLiteral( GRIDSHADE_BINARY_DIR "/test-artifacts/goldens" );
 }
 
-QByteArray sha256( const QString &path )
-{
-  return test::fileSha256( path );
-}
 } // namespace
 
 class TestGoldens : public QObject
@@ -96,7 +92,7 @@ void TestGoldens::standardScene()
                                 { QStringLiteral( "how" ), howName( shading.how ) },
                                 { QStringLiteral( "cmap" ), shading.colormap.name() },
                                 { QStringLiteral( "ssim_gate" ), SSIM_GATE },
-                                { QStringLiteral( "sha256" ), QString::fromLatin1( sha256( pngPath ) ) },
+                                { QStringLiteral( "sha256" ), QString::fromLatin1( test::fileSha256( pngPath ) ) },
                                 { QStringLiteral( "engine_version" ), QStringLiteral( GRIDSHADE_VERSION ) } };
     QFile f( jsonPath );
     QVERIFY( f.open( QIODevice::WriteOnly | QIODevice::Truncate ) );
@@ -111,7 +107,7 @@ void TestGoldens::standardScene()
   QCOMPARE( sidecar.value( QStringLiteral( "points" ) ).toDouble(), double( POINTS ) );
   QCOMPARE( sidecar.value( QStringLiteral( "seed" ) ).toDouble(), double( SceneGenerator::DEFAULT_SEED ) );
   QCOMPARE( sidecar.value( QStringLiteral( "how" ) ).toString(), howName( shading.how ) );
-  QCOMPARE( sidecar.value( QStringLiteral( "sha256" ) ).toString().toLatin1(), sha256( pngPath ) );
+  QCOMPARE( sidecar.value( QStringLiteral( "sha256" ) ).toString().toLatin1(), test::fileSha256( pngPath ) );
 
   const QImage golden( pngPath );
   QVERIFY2( !golden.isNull(), qPrintable( pngPath ) );
