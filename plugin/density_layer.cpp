@@ -5,6 +5,7 @@
 #include "density_legend.h"
 #include "point_cache_builder.h"
 #include "point_cache_task.h"
+#include "raster/raster_reader_pool.h"
 
 #include <qgsapplication.h>
 
@@ -62,6 +63,12 @@ void DensityLayer::attachSource()
   disconnect( QgsProject::instance(), &QgsProject::layerWasAdded, this, nullptr );
   mProjectSource.clear();
   mOwnedSource.reset();
+  mRasterPool.reset();
+  if ( mSettings.isRaster() )
+  {
+    attachRaster();
+    return;
+  }
   if ( !mSettings.source.isEmpty() )
   {
     mOwnedSource = std::make_unique<QgsVectorLayer>( mSettings.source, QStringLiteral( "density source" ), mSettings.providerKey );
@@ -93,6 +100,29 @@ void DensityLayer::attachSource()
   mCache->invalidate();
 }
 
+void DensityLayer::attachRaster()
+{
+  mRasterPool = std::make_shared<RasterReaderPool>( mSettings.raster );
+  mRasterExtent = QgsRectangle();
+  setSource( mSettings.raster );
+  // Opened once here for the CRS and extent; the reader goes back to the pool for renders.
+  RasterReaderPool::Handle probe = mRasterPool->acquire();
+  if ( !probe->status() )
+  {
+    mError = probe->status().message();
+    return;
+  }
+  setCrs( QgsCoordinateReferenceSystem::fromWkt( probe->crsWkt() ) );
+  const GeoTransform &g = probe->transform();
+  double x0, y0, x1, y1;
+  g.apply( 0, 0, x0, y0 );
+  g.apply( probe->width(), probe->height(), x1, y1 );
+  mRasterExtent = QgsRectangle( x0, y0, x1, y1 );
+  mRasterExtent.normalize();
+  if ( mSettings.band > probe->bandCount() )
+    mError = QStringLiteral( "band %1 does not exist: '%2' has bands 1..%3" ).arg( mSettings.band ).arg( mSettings.raster ).arg( probe->bandCount() );
+}
+
 void DensityLayer::sourceChanged()
 {
   mCache->invalidate();
@@ -106,7 +136,8 @@ Status DensityLayer::setSettings( const DensitySettings &settings )
   if ( Status st = settings.toEngine( a, s ); !st )
     return st;
   const bool newSource = settings.layerId != mSettings.layerId || settings.source != mSettings.source
-                         || settings.providerKey != mSettings.providerKey;
+                         || settings.providerKey != mSettings.providerKey || settings.raster != mSettings.raster
+                         || settings.band != mSettings.band;
   const bool newFields = settings.valueField != mSettings.valueField || settings.categoryField != mSettings.categoryField;
   mSettings = settings;
   mError.clear();
@@ -223,6 +254,8 @@ QStringList DensityLayer::knownCategories() const
 
 QgsRectangle DensityLayer::extent() const
 {
+  if ( mSettings.isRaster() )
+    return mRasterExtent;
   QgsVectorLayer *src = sourceLayer();
   return src ? src->extent() : QgsRectangle();
 }

@@ -17,10 +17,12 @@ namespace gridshade
 {
 
 class PointCacheBuilder;
+class RasterReaderPool;
 
 /**
  * \brief A QGIS plugin layer that draws the points of a point layer as a Datashader-style
- * density image, aggregated on the canvas pixel grid at every render.
+ * density image, aggregated on the canvas pixel grid at every render, or a raster regridded
+ * onto that grid (Canvas.raster) and shaded by the same pipeline.
  *
  * Lives on the GUI thread like every QgsMapLayer. createMapRenderer() copies what a render
  * needs (settings, the shared point-cache store, a feature-source snapshot when the cache for
@@ -75,6 +77,8 @@ class DensityLayer : public QgsPluginLayer
 
     //! The point layer read (a project layer, or one this layer opened from its source uri).
     QgsVectorLayer *sourceLayer() const;
+    //! Readers of the raster source (null for a point layer), shared with renderers.
+    std::shared_ptr<RasterReaderPool> rasterPool() const { return mRasterPool; }
 
     //! The cache key for renders in \a destination (the CRS and the fields the options need).
     QString cacheKey( const QgsCoordinateReferenceSystem &destination ) const;
@@ -90,6 +94,7 @@ class DensityLayer : public QgsPluginLayer
 
   private:
     void attachSource();
+    void attachRaster();
     void sourceChanged();
 
     DensitySettings mSettings;
@@ -97,6 +102,8 @@ class DensityLayer : public QgsPluginLayer
     std::shared_ptr<RenderStatsBox> mStats = std::make_shared<RenderStatsBox>();
     mutable QPointer<QgsVectorLayer> mProjectSource;
     std::unique_ptr<QgsVectorLayer> mOwnedSource;
+    std::shared_ptr<RasterReaderPool> mRasterPool;
+    QgsRectangle mRasterExtent;
     QString mError;
 };
 

@@ -4,12 +4,16 @@
 #include "density_layer.h"
 #include "density_pipeline.h"
 #include "point_cache_builder.h"
+#include "raster/raster_canvas_reader.h"
+#include "raster/raster_reader_pool.h"
+#include "raster_shading.h"
 
 #include <qgsfeedback.h>
 #include <qgsmessagelog.h>
 #include <qgsrendercontext.h>
 #include <qgsvectorlayer.h>
 
+#include <QElapsedTimer>
 #include <QPainter>
 
 #include <atomic>
@@ -78,6 +82,14 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
     mStore = layer->cacheStore();
     mStats = layer->statsBox();
     const QgsCoordinateReferenceSystem dest = destinationCrs( context, layer );
+    if ( mSettings.isRaster() )
+    {
+      mRasterPool = layer->rasterPool();
+      mRasterSameCrs = dest == layer->crs();
+      mMapCrsWkt = dest.toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+      mCoordinateOperation = context.coordinateTransform().coordinateOperation();
+      return;
+    }
     mCacheKey = layer->cacheKey( dest );
     mGeneration = mStore->generation();
     if ( mSettingsStatus && !mStore->find( mCacheKey ) )
@@ -148,6 +160,9 @@ bool DensityLayerRenderer::renderUnguarded()
   QObject::connect( mFeedback.get(), &QgsFeedback::canceled, mFeedback.get(), [&stop] { stop = true; }, Qt::DirectConnection );
   auto cancelled = [&] { return stop.load() || mFeedback->isCanceled() || ctx->renderingStopped(); };
 
+  if ( mSettings.isRaster() )
+    return renderRaster( stop );
+
   std::shared_ptr<const PointCache> cache = mStore->find( mCacheKey );
   if ( !cache && mBuilder )
   {
@@ -197,13 +212,68 @@ bool DensityLayerRenderer::renderUnguarded()
   if ( mStats && mStats->record( result.aggregate.stats(), result.timings, viewport.width(), viewport.height() ) )
     QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1' aggregates on the CPU: %2" ).arg( mLayerName, result.aggregate.stats().backendNote ),
                                QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Info );
-  QImage image = result.image.view();
-  image.setDevicePixelRatio( dpr );
+  draw( result.image.view() );
+  mReadyToCompose = true;
+  return true;
+}
+
+void DensityLayerRenderer::draw( const QImage &shaded )
+{
+  QgsRenderContext *ctx = renderContext();
+  QImage image = shaded;
+  image.setDevicePixelRatio( ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0 );
   QPainter *painter = ctx->painter();
   painter->save();
   painter->setOpacity( painter->opacity() * mSettings.opacity );
   painter->drawImage( QPointF( 0, 0 ), image );
   painter->restore();
+}
+
+bool DensityLayerRenderer::renderRaster( const std::atomic<bool> &stop )
+{
+  QgsRenderContext *ctx = renderContext();
+  if ( ctx->mapToPixel().mapRotation() != 0.0 )
+  {
+    reportError( QStringLiteral( "raster density layers do not draw on rotated maps yet: set the map rotation to 0" ) );
+    mReadyToCompose = true;
+    return true;
+  }
+  if ( !mRasterPool )
+  {
+    reportError( QStringLiteral( "the raster source is not open" ) );
+    mReadyToCompose = true;
+    return true;
+  }
+  RasterReaderPool::Handle reader = mRasterPool->acquire();
+  CanvasGrid canvas;
+  canvas.extent = ctx->mapExtent();
+  canvas.size = ctx->deviceOutputSize();
+  canvas.sameCrs = mRasterSameCrs;
+  canvas.crsWkt = mMapCrsWkt;
+  canvas.coordinateOperation = mCoordinateOperation;
+  canvas.sourceExtent = ctx->extent(); // the map extent in the layer's CRS, as QGIS computed it
+  CanvasRasterOptions options;
+  options.band = mSettings.band;
+  options.down = mSettings.agg;
+  options.up = mSettings.interpolate;
+  CanvasRaster raster;
+  Status st = readRasterOnCanvas( *reader, canvas, options, raster, &stop );
+  if ( stop.load() || mFeedback->isCanceled() || ctx->renderingStopped() )
+    return false;
+  RgbaImage image;
+  QElapsedTimer timer;
+  timer.start();
+  if ( st )
+    st = shadeRaster( raster.values.data(), raster.alpha.data(), canvas.size.width(), canvas.size.height(), mShading, image );
+  if ( !st )
+  {
+    reportError( st.message() );
+    mReadyToCompose = true;
+    return true;
+  }
+  if ( mStats )
+    mStats->recordRaster( raster.decimation, raster.readSize, raster.readMs, raster.regridMs, timer.nsecsElapsed() / 1e6, canvas.size );
+  draw( image.view() );
   mReadyToCompose = true;
   return true;
 }

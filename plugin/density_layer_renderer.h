@@ -7,6 +7,7 @@
 
 #include <qgsmaplayerrenderer.h>
 
+#include <atomic>
 #include <memory>
 
 class QgsFeedback;
@@ -16,12 +17,14 @@ namespace gridshade
 
 class DensityLayer;
 class PointCacheBuilder;
+class RasterReaderPool;
 
 /**
  * \brief Renders one DensityLayer for one map render.
  *
  * The constructor runs on the GUI thread and copies everything (settings, the shared cache
- * store, and a feature-source snapshot when the cache for this destination CRS must be built).
+ * store, and a feature-source snapshot when the cache for this destination CRS must be built;
+ * for a raster, the layer's reader pool and the map CRS and coordinate operation).
  * render() runs on a QGIS worker thread or the caller's, never touches the layer or project,
  * catches everything at its edge, reports problems through errors() and the message log, and
  * polls the feedback (owned here) for cancellation.
@@ -37,6 +40,10 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
 
   private:
     bool renderUnguarded();
+    //! The raster branch of render(): read, regrid, shade, draw (see readRasterOnCanvas()).
+    bool renderRaster( const std::atomic<bool> &stop );
+    //! Draws a shaded image of the device size with the layer's opacity.
+    void draw( const QImage &image );
     void reportError( const QString &message );
 
     QString mLayerName;
@@ -50,6 +57,10 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
     uint64_t mGeneration = 0;
     std::unique_ptr<PointCacheBuilder> mBuilder;
     std::unique_ptr<QgsFeedback> mFeedback;
+    std::shared_ptr<RasterReaderPool> mRasterPool;
+    bool mRasterSameCrs = true;
+    QString mMapCrsWkt;
+    QString mCoordinateOperation;
 };
 
 } // namespace gridshade

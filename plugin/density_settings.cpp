@@ -17,7 +17,15 @@ QString DensitySettings::toUri() const
     q.addQueryItem( QStringLiteral( "source" ), QString::fromLatin1( QUrl::toPercentEncoding( source ) ) );
     q.addQueryItem( QStringLiteral( "provider" ), providerKey );
   }
-  q.addQueryItem( QStringLiteral( "reduction" ), reductionName( reduction ) );
+  if ( isRaster() )
+  {
+    q.addQueryItem( QStringLiteral( "raster" ), QString::fromLatin1( QUrl::toPercentEncoding( raster ) ) );
+    q.addQueryItem( QStringLiteral( "band" ), QString::number( band ) );
+    q.addQueryItem( QStringLiteral( "agg" ), downsampleName( agg ) );
+    q.addQueryItem( QStringLiteral( "interpolate" ), upsampleName( interpolate ) );
+  }
+  else
+    q.addQueryItem( QStringLiteral( "reduction" ), reductionName( reduction ) );
   if ( !valueField.isEmpty() )
     q.addQueryItem( QStringLiteral( "value" ), QString::fromLatin1( QUrl::toPercentEncoding( valueField ) ) );
   if ( !categoryField.isEmpty() )
@@ -82,8 +90,16 @@ Status DensitySettings::fromUri( const QString &uri, DensitySettings &out )
       s.opacity = value.toDouble( &ok );
     else if ( key == QLatin1String( "backend" ) )
       ok = parseBackend( value, s.backend );
+    else if ( key == QLatin1String( "raster" ) )
+      s.raster = value;
+    else if ( key == QLatin1String( "band" ) )
+      s.band = value.toInt( &ok );
+    else if ( key == QLatin1String( "agg" ) )
+      ok = parseDownsample( value, s.agg );
+    else if ( key == QLatin1String( "interpolate" ) )
+      ok = parseUpsample( value, s.interpolate );
     else
-      return Status::error( QStringLiteral( "unknown density layer option '%1' in '%2': use layer, source, provider, reduction, value, category, how, cmap, span, alpha, min_alpha, spread, dynspread, opacity, backend" )
+      return Status::error( QStringLiteral( "unknown density layer option '%1' in '%2': use layer, source, provider, reduction, value, category, how, cmap, span, alpha, min_alpha, spread, dynspread, opacity, backend, raster, band, agg, interpolate" )
                               .arg( rawKey, uri ) );
     if ( !ok )
       return Status::error( QStringLiteral( "invalid value '%1' for density layer option '%2'" ).arg( value, key ) );
@@ -109,10 +125,14 @@ Status DensitySettings::toEngine( AggregateSettings &aggregation, ShadeSettings 
   aggregation = AggregateSettings();
   aggregation.reduction = reduction;
   aggregation.backend = backend;
-  const bool needsValue = reductionNeedsValues( reduction );
+  if ( isRaster() && ( !layerId.isEmpty() || !source.isEmpty() ) )
+    return Status::error( QStringLiteral( "a density layer draws points (layer, source) or a raster (raster), not both: remove one of them" ) );
+  if ( isRaster() && band < 1 )
+    return Status::error( QStringLiteral( "band %1 is invalid: raster bands count from 1" ).arg( band ) );
+  const bool needsValue = !isRaster() && reductionNeedsValues( reduction );
   if ( needsValue && valueField.isEmpty() )
     return Status::error( QStringLiteral( "reduction '%1' needs a value field: set the 'value' option" ).arg( reductionName( reduction ) ) );
-  if ( reduction == Reduction::CountCat && categoryField.isEmpty() )
+  if ( !isRaster() && reduction == Reduction::CountCat && categoryField.isEmpty() )
     return Status::error( QStringLiteral( "reduction 'count_cat' needs a category field: set the 'category' option" ) );
   if ( !( opacity >= 0.0 && opacity <= 1.0 ) )
     return Status::error( QStringLiteral( "opacity %1 is outside 0..1" ).arg( opacity ) );

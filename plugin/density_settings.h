@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cpu_aggregator.h"
+#include "raster_regrid.h"
 #include "shade_settings.h"
 #include "status.h"
 
@@ -19,8 +20,10 @@ namespace gridshade
  *
  * The layer uri is the same set of options as URL query items, for example
  * `source=/data/points.gpkg|layername=pts&provider=ogr&reduction=mean&value=price&cmap=viridis`
- * or `layer=<project layer id>&how=log`. Unknown keys are an error (typos must not pass
- * silently). A plain value; any thread.
+ * or `layer=<project layer id>&how=log`; a raster instead of points:
+ * `raster=/data/dem.tif&band=1&agg=mean&interpolate=linear&how=linear` (Datashader's
+ * Canvas.raster options). Unknown keys are an error (typos must not pass silently). A plain
+ * value; any thread.
  */
 struct DensitySettings
 {
@@ -41,6 +44,12 @@ struct DensitySettings
     bool dynspread = false;
     double opacity = 1.0;
     Backend backend = Backend::Auto;       //!< where to aggregate; GRIDSHADE_BACKEND overrides
+    QString raster;                        //!< a GDAL raster (path, VRT, /vsi...) instead of points
+    int band = 1;                          //!< the raster band drawn
+    RasterDownsample agg = RasterDownsample::Mean;       //!< raster cells -> one pixel
+    RasterUpsample interpolate = RasterUpsample::Linear; //!< one raster cell -> several pixels
+
+    bool isRaster() const { return !raster.isEmpty(); }
 
     static Status fromUri( const QString &uri, DensitySettings &out );
     QString toUri() const;

@@ -10,6 +10,7 @@ namespace gridshade
 bool RenderStatsBox::record( const AggregateStats &stats, const RenderTimings &timings, int width, int height )
 {
   QVariantMap m;
+  m.insert( QStringLiteral( "source" ), QStringLiteral( "points" ) );
   m.insert( QStringLiteral( "backend" ), stats.backend );
   m.insert( QStringLiteral( "device" ), stats.device );
   m.insert( QStringLiteral( "backendNote" ), stats.backendNote );
@@ -30,6 +31,23 @@ bool RenderStatsBox::record( const AggregateStats &stats, const RenderTimings &t
     return false;
   mLoggedNote = stats.backendNote;
   return true;
+}
+
+void RenderStatsBox::recordRaster( int decimation, const QSize &readSize, double readMs, double regridMs, double shadeMs, const QSize &size )
+{
+  QVariantMap m;
+  m.insert( QStringLiteral( "source" ), QStringLiteral( "raster" ) );
+  m.insert( QStringLiteral( "backend" ), QStringLiteral( "cpu" ) );
+  m.insert( QStringLiteral( "decimation" ), decimation );
+  m.insert( QStringLiteral( "readWidth" ), readSize.width() );
+  m.insert( QStringLiteral( "readHeight" ), readSize.height() );
+  m.insert( QStringLiteral( "readMs" ), readMs );
+  m.insert( QStringLiteral( "regridMs" ), regridMs );
+  m.insert( QStringLiteral( "shadeMs" ), shadeMs );
+  m.insert( QStringLiteral( "width" ), size.width() );
+  m.insert( QStringLiteral( "height" ), size.height() );
+  QMutexLocker lock( &mMutex );
+  mLast = m;
 }
 
 QVariantMap RenderStatsBox::snapshot() const

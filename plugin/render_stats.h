@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QMutex>
+#include <QSize>
 #include <QString>
 #include <QVariantMap>
 
@@ -23,8 +24,12 @@ class RenderStatsBox
   public:
     //! Stores one render's figures; returns true when \a stats carries a note not logged before.
     bool record( const AggregateStats &stats, const RenderTimings &timings, int width, int height );
+    //! A raster render: source "raster", decimation, readWidth, readHeight, readMs, regridMs,
+    //! shadeMs, width, height (backend "cpu").
+    void recordRaster( int decimation, const QSize &readSize, double readMs, double regridMs, double shadeMs, const QSize &size );
     //! backend, device, backendNote, aggregateMs, shadeMs, pointsTotal, pointsInView, width,
-    //! height, gpuResidentBytes, gpuWorkBytes; empty before the first render.
+    //! height, gpuResidentBytes, gpuWorkBytes (source "points"); the keys of recordRaster() for a
+    //! raster; empty before the first render.
     QVariantMap snapshot() const;
 
   private:

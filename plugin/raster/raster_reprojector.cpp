@@ -49,7 +49,16 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
   Dataset src( GDALOpenEx( gdalSource.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr ) );
   if ( !src )
     return Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( gdalSource, lastGdalError() ) );
-  GDALDatasetH srcDs = static_cast<GDALDatasetH>( src.get() );
+  return reprojectDataset( src.get(), request, out, alpha );
+}
+
+Status reprojectDataset( void *dataset, const ReprojectionRequest &request, RasterArray &out, std::vector<uint8_t> *alpha )
+{
+  if ( !dataset )
+    return Status::error( QStringLiteral( "no raster to reproject" ) );
+  if ( request.dstCrsWkt.isEmpty() )
+    return Status::error( QStringLiteral( "no destination CRS given" ) );
+  GDALDatasetH srcDs = static_cast<GDALDatasetH>( dataset );
   const int bandCount = GDALGetRasterCount( srcDs );
   QList<int> bands = request.bands;
   if ( bands.isEmpty() )
@@ -117,7 +126,7 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
 
   GDALWarpOptions *wo = GDALCreateWarpOptions();
   wo->hSrcDS = srcDs;
-  wo->eResampleAlg = warpAlgorithm( request.method );
+  wo->eResampleAlg = request.warpAlgorithm >= 0 ? static_cast<GDALResampleAlg>( request.warpAlgorithm ) : warpAlgorithm( request.method );
   wo->eWorkingDataType = GDT_Float64;
   wo->nBandCount = bands.size();
   wo->panSrcBands = static_cast<int *>( CPLMalloc( sizeof( int ) * bands.size() ) );
@@ -151,6 +160,7 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
     wo->papszWarpOptions = CSLSetNameValue( wo->papszWarpOptions, "UNIFIED_SRC_NODATA", "NO" );
   }
   wo->papszWarpOptions = CSLSetNameValue( wo->papszWarpOptions, "INIT_DEST", "NO_DATA" );
+  wo->papszWarpOptions = CSLSetNameValue( wo->papszWarpOptions, "NUM_THREADS", "ALL_CPUS" );
   wo->pfnTransformer = GDALGenImgProjTransform;
   wo->pTransformerArg = transformer;
   // The warped VRT takes the transformer over (and destroys it with itself).

@@ -16,6 +16,8 @@ struct ReprojectionRequest
     QgsRectangle extent;        //!< in the destination CRS
     QSize size;                 //!< empty: GDAL's suggested size (about the source's resolution)
     Resampling method = Resampling::Nearest;
+    //! A GDALResampleAlg (GRA_Min, GRA_Max, ...) used instead of \a method when >= 0.
+    int warpAlgorithm = -1;
     QList<int> bands;           //!< empty: all
     //! A PROJ pipeline (e.g. from QGIS's transform context); empty: PROJ's default operation.
     QString coordinateOperation;
@@ -31,5 +33,8 @@ struct ReprojectionRequest
  * warped validity (0 or 255). Any one thread at a time per call (it opens its own datasets).
  */
 Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &request, RasterArray &out, std::vector<uint8_t> *alpha = nullptr );
+
+//! The same from an open GDAL dataset (a GDALDatasetH, e.g. a MEM view of a decimated read).
+Status reprojectDataset( void *dataset, const ReprojectionRequest &request, RasterArray &out, std::vector<uint8_t> *alpha = nullptr );
 
 } // namespace gridshade

@@ -3,6 +3,7 @@
 
 #include "density_layer.h"
 #include "registration.h"
+#include "ssim.h"
 
 #include <qgsapplication.h>
 #include <qgsgeometry.h>
@@ -17,7 +18,9 @@
 
 #include <QTemporaryDir>
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 
 namespace gridshade
@@ -188,6 +191,34 @@ long long litPixels( const QImage &image )
     for ( int x = 0; x < s.width(); ++x )
       n += s.constScanLine( y )[4 * x + 3] != 0;
   return n;
+}
+
+QString compareGolden( const QImage &actual, const QString &golden, double gate, double *ssim )
+{
+  const QString path = QStringLiteral( GRIDSHADE_SOURCE_DIR "/goldens/" ) + golden;
+  const QImage rgba = actual.convertToFormat( QImage::Format_RGBA8888 );
+  if ( qEnvironmentVariableIsSet( "GRIDSHADE_UPDATE_GOLDENS" ) )
+  {
+    QDir().mkpath( QFileInfo( path ).path() );
+    if ( !rgba.save( path ) )
+      return QStringLiteral( "cannot write %1" ).arg( path );
+    qWarning( "wrote %s: look at it before committing", qPrintable( path ) );
+  }
+  const QImage expected( path );
+  if ( expected.isNull() )
+    return QStringLiteral( "missing golden %1 (GRIDSHADE_UPDATE_GOLDENS=1 writes it)" ).arg( path );
+  QImage diff;
+  const double value = Ssim::compareImages( rgba, expected.convertToFormat( QImage::Format_RGBA8888 ), &diff );
+  if ( ssim )
+    *ssim = value;
+  if ( value >= gate )
+    return QString();
+  const QString dir = QStringLiteral( GRIDSHADE_BINARY_DIR "/test-artifacts/" ) + QFileInfo( golden ).path();
+  QDir().mkpath( dir );
+  const QString name = QFileInfo( golden ).fileName();
+  rgba.save( dir + QStringLiteral( "/actual_" ) + name );
+  diff.save( dir + QStringLiteral( "/diff_" ) + name );
+  return QStringLiteral( "%1: SSIM %2 < %3 (actual and diff in %4)" ).arg( golden ).arg( value, 0, 'f', 6 ).arg( gate ).arg( dir );
 }
 
 } // namespace test

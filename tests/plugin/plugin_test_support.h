@@ -68,6 +68,14 @@ long long differingPixels( const QImage &a, const QImage &b );
 //! Pixels with alpha > 0.
 long long litPixels( const QImage &image );
 
+/**
+ * Compares \a actual with goldens/<\a golden> by SSIM: returns an empty string when SSIM >=
+ * \a gate, else the reason, with actual and diff images written to
+ * <build>/test-artifacts/<golden's folder>/. GRIDSHADE_UPDATE_GOLDENS=1 writes the golden first
+ * (then look at it before committing). \a ssim receives the value when given.
+ */
+QString compareGolden( const QImage &actual, const QString &golden, double gate, double *ssim = nullptr );
+
 } // namespace test
 } // namespace gridshade
 

@@ -8,7 +8,6 @@
 #include "plugin_test_support.h"
 #include "raster/raster_window_reader.h"
 #include "raster_shading.h"
-#include "ssim.h"
 
 #include <qgsapplication.h>
 #include <qgsprocessingalgorithm.h>
@@ -322,25 +321,8 @@ void TestRasterMask::goldenOverlay()
       painter.drawImage( 0, 0, shaded.view() );
     }
     const QString name = kind == Kind::Nodata ? QStringLiteral( "mask_nodata.png" ) : QStringLiteral( "mask_per_band.png" );
-    const QString golden = QStringLiteral( GRIDSHADE_SOURCE_DIR "/goldens/raster/" ) + name;
-    if ( qEnvironmentVariableIsSet( "GRIDSHADE_UPDATE_GOLDENS" ) )
-    {
-      QDir().mkpath( QFileInfo( golden ).path() );
-      QVERIFY( canvas.save( golden ) );
-      qWarning( "wrote %s: look at it before committing", qPrintable( golden ) );
-    }
-    QImage expected( golden );
-    QVERIFY2( !expected.isNull(), qPrintable( QStringLiteral( "missing golden %1 (GRIDSHADE_UPDATE_GOLDENS=1 writes it)" ).arg( golden ) ) );
-    QImage diff;
-    const double ssim = Ssim::compareImages( canvas.convertToFormat( QImage::Format_RGBA8888 ), expected.convertToFormat( QImage::Format_RGBA8888 ), &diff );
-    if ( ssim < 0.99 )
-    {
-      const QString dir = QStringLiteral( GRIDSHADE_BINARY_DIR "/test-artifacts/raster-goldens" );
-      QDir().mkpath( dir );
-      canvas.save( dir + QStringLiteral( "/actual_" ) + name );
-      diff.save( dir + QStringLiteral( "/diff_" ) + name );
-    }
-    QVERIFY2( ssim >= 0.99, qPrintable( QStringLiteral( "%1: SSIM %2 < 0.99" ).arg( name ).arg( ssim ) ) );
+    const QString problem = test::compareGolden( canvas, QStringLiteral( "raster/" ) + name, 0.99 );
+    QVERIFY2( problem.isEmpty(), qPrintable( problem ) );
   }
 }
 
