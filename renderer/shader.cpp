@@ -4,6 +4,7 @@
 #include "color_lookup.h"
 #include "shade_internal.h"
 #include "spread.h"
+#include "thread_pool.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,21 +26,33 @@ void shadeField( const std::vector<double> &d, const std::vector<uint8_t> &mask,
 {
   const ValueTransform tf = s.hasSpan ? ValueTransform( s.how ) : ValueTransform::fromValues( s.how, d, mask, integer );
   std::vector<double> t( d.size(), std::numeric_limits<double>::quiet_NaN() );
+  // Pixels are independent: transform them in parallel slices, each with its own span (min and
+  // max merge exactly, so the result does not depend on the slicing).
+  const size_t n = d.size();
+  const int slices = static_cast<int>( std::min<size_t>( std::max<size_t>( n / 65536, 1 ), ThreadPool::defaultThreadCount() * 4 ) );
+  std::vector<Span> spans( slices );
+  ThreadPool::instance().run( slices, [&]( int i ) {
+    for ( size_t p = n * i / slices; p < n * ( i + 1 ) / slices; ++p )
+      if ( !mask[p] )
+      {
+        t[p] = tf( d[p] );
+        spans[i].include( t[p] );
+      }
+  } );
   Span span;
-  for ( size_t p = 0; p < d.size(); ++p )
+  for ( const Span &part : spans )
   {
-    if ( !mask[p] )
-    {
-      t[p] = tf( d[p] );
-      span.include( t[p] );
-    }
+    span.include( part.lo );
+    span.include( part.hi );
   }
   if ( s.hasSpan )
     span = fixedSpan( s );
   const ColorLookup lookup( s.colormap, span.lo, span.hi, s.alpha, s.minAlpha );
   uint32_t *px = out.data();
-  for ( size_t p = 0; p < d.size(); ++p )
-    px[p] = mask[p] ? 0u : lookup( t[p] );
+  ThreadPool::instance().run( slices, [&]( int i ) {
+    for ( size_t p = n * i / slices; p < n * ( i + 1 ) / slices; ++p )
+      px[p] = mask[p] ? 0u : lookup( t[p] );
+  } );
 }
 
 Status shadeFloats( const Aggregate &aggregate, const ShadeSettings &s, RgbaImage &out )
