@@ -5,6 +5,7 @@
 #include "density_layer.h"
 
 #include <qgsproject.h>
+#include <qgsrasterlayer.h>
 #include <qgsvectorlayer.h>
 
 #include <QMessageBox>
@@ -37,22 +38,29 @@ void offerFields( DensityOptionsWidget *options, const QgsVectorLayer *layer )
 DensityLayer *addDensityLayer( QgsProject *project, QWidget *parent, QString *error )
 {
   QList<QPair<QString, QString>> layers;
+  QMap<QString, QString> rasters;
   for ( QgsMapLayer *l : project->mapLayers() )
   {
     const QgsVectorLayer *v = qobject_cast<QgsVectorLayer *>( l );
     if ( v && v->geometryType() == QgsWkbTypes::PointGeometry )
       layers << qMakePair( v->name(), v->id() );
+    const QgsRasterLayer *r = qobject_cast<QgsRasterLayer *>( l );
+    if ( r && r->providerType() == QLatin1String( "gdal" ) )
+    {
+      layers << qMakePair( QObject::tr( "%1 (raster)" ).arg( r->name() ), r->id() );
+      rasters.insert( r->id(), r->source() );
+    }
   }
   if ( layers.isEmpty() )
   {
     if ( error )
-      *error = QObject::tr( "The project has no point layer: add one first, then add its density layer." );
+      *error = QObject::tr( "The project has no point layer and no GDAL raster layer: add one first, then add its density layer." );
     return nullptr;
   }
   std::sort( layers.begin(), layers.end() );
   DensityDialog dialog( QObject::tr( "Add Density Layer" ), false, parent );
   DensityOptionsWidget *options = dialog.options();
-  options->setSourceLayers( layers );
+  options->setSourceLayers( layers, rasters );
   QObject::connect( options, &DensityOptionsWidget::sourceLayerChanged, &dialog,
                     [&]( const QString &id ) { offerFields( options, qobject_cast<QgsVectorLayer *>( project->mapLayer( id ) ) ); } );
   DensitySettings initial;
@@ -62,11 +70,13 @@ DensityLayer *addDensityLayer( QgsProject *project, QWidget *parent, QString *er
   if ( dialog.exec() != QDialog::Accepted )
     return nullptr;
   const DensitySettings s = options->settings();
-  const QgsMapLayer *source = project->mapLayer( s.layerId );
-  auto *layer = new DensityLayer( s.toUri(), QObject::tr( "Density of %1" ).arg( source ? source->name() : s.layerId ) );
+  const QgsMapLayer *source = project->mapLayer( s.isRaster() ? rasters.key( s.raster ) : s.layerId );
+  const QString sourceName = source ? source->name() : ( s.isRaster() ? s.raster : s.layerId );
+  auto *layer = new DensityLayer( s.toUri(), QObject::tr( "Density of %1" ).arg( sourceName ) );
   project->addMapLayer( layer );
   // Read the points now, in the task manager, rather than in the first render.
-  layer->prepareCache( project->crs().authid() );
+  if ( !s.isRaster() )
+    layer->prepareCache( project->crs().authid() );
   return layer;
 }
 

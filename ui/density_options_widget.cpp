@@ -25,13 +25,20 @@ DensityOptionsWidget::DensityOptionsWidget( QWidget *parent )
   mUi->setupUi( this );
   for ( Reduction r : { Reduction::Count, Reduction::Sum, Reduction::Mean, Reduction::Min, Reduction::Max, Reduction::CountCat } )
     mUi->reduction->addItem( reductionName( r ), reductionName( r ) );
+  for ( RasterDownsample d : { RasterDownsample::Mean, RasterDownsample::Min, RasterDownsample::Max, RasterDownsample::First, RasterDownsample::Mode } )
+    mUi->agg->addItem( downsampleName( d ), downsampleName( d ) );
+  for ( RasterUpsample u : { RasterUpsample::Linear, RasterUpsample::Nearest } )
+    mUi->interpolate->addItem( upsampleName( u ), upsampleName( u ) );
   for ( How h : { How::EqHist, How::Log, How::Cbrt, How::Linear } )
     mUi->how->addItem( howName( h ), howName( h ) );
   for ( const QString &name : Colormap::names() )
     mUi->colormap->addItem( name, name );
   connect( mUi->source, qOverload<int>( &QComboBox::currentIndexChanged ), this,
-           [this] { Q_EMIT sourceLayerChanged( mUi->source->currentData().toString() ); } );
-  for ( QComboBox *c : { mUi->reduction, mUi->valueField, mUi->categoryField, mUi->how, mUi->colormap } )
+           [this] {
+             updateEnabled();
+             Q_EMIT sourceLayerChanged( mUi->source->currentData().toString() );
+           } );
+  for ( QComboBox *c : { mUi->reduction, mUi->valueField, mUi->categoryField, mUi->agg, mUi->interpolate, mUi->how, mUi->colormap } )
     connect( c, qOverload<int>( &QComboBox::currentIndexChanged ), this, [this] { updateEnabled(); Q_EMIT changed(); } );
   connect( mUi->colormap, &QComboBox::editTextChanged, this, [this] { updateEnabled(); Q_EMIT changed(); } );
   connect( mUi->spread, qOverload<int>( &QSpinBox::valueChanged ), this, &DensityOptionsWidget::changed );
@@ -42,8 +49,9 @@ DensityOptionsWidget::DensityOptionsWidget( QWidget *parent )
 
 DensityOptionsWidget::~DensityOptionsWidget() = default;
 
-void DensityOptionsWidget::setSourceLayers( const QList<QPair<QString, QString>> &layers )
+void DensityOptionsWidget::setSourceLayers( const QList<QPair<QString, QString>> &layers, const QMap<QString, QString> &rasterSources )
 {
+  mRasterSources = rasterSources;
   mUi->source->clear();
   for ( const auto &[name, id] : layers )
     mUi->source->addItem( name, id );
@@ -73,6 +81,8 @@ void DensityOptionsWidget::setSettings( const DensitySettings &s )
   selectData( mUi->reduction, reductionName( s.reduction ) );
   selectData( mUi->valueField, s.valueField );
   selectData( mUi->categoryField, s.categoryField );
+  selectData( mUi->agg, downsampleName( s.agg ) );
+  selectData( mUi->interpolate, upsampleName( s.interpolate ) );
   selectData( mUi->how, howName( s.how ) );
   selectData( mUi->colormap, s.colormap );
   mUi->spread->setValue( s.spreadPx );
@@ -84,10 +94,17 @@ void DensityOptionsWidget::setSettings( const DensitySettings &s )
 DensitySettings DensityOptionsWidget::settings() const
 {
   DensitySettings s = mBase;
-  if ( mUi->source->isVisible() && mUi->source->count() )
+  if ( !mUi->source->isHidden() && mUi->source->count() )
   {
-    s.layerId = mUi->source->currentData().toString();
+    const QString id = mUi->source->currentData().toString();
+    s.layerId = mRasterSources.contains( id ) ? QString() : id;
+    s.raster = mRasterSources.value( id );
     s.source.clear();
+  }
+  if ( s.isRaster() )
+  {
+    parseDownsample( mUi->agg->currentData().toString(), s.agg );
+    parseUpsample( mUi->interpolate->currentData().toString(), s.interpolate );
   }
   parseReduction( mUi->reduction->currentData().toString(), s.reduction );
   const bool needsValue = reductionNeedsValues( s.reduction );
@@ -109,8 +126,21 @@ QString DensityOptionsWidget::validationError() const
   return st ? QString() : st.message();
 }
 
+bool DensityOptionsWidget::rasterChosen() const
+{
+  if ( !mUi->source->isHidden() && mUi->source->count() )
+    return mRasterSources.contains( mUi->source->currentData().toString() );
+  return mBase.isRaster();
+}
+
 void DensityOptionsWidget::updateEnabled()
 {
+  // A raster has cells, not points: its two methods replace the reduction and its fields.
+  const bool raster = rasterChosen();
+  for ( QWidget *w : std::initializer_list<QWidget *> { mUi->reductionLabel, mUi->reduction, mUi->valueLabel, mUi->valueField, mUi->categoryLabel, mUi->categoryField } )
+    w->setVisible( !raster );
+  for ( QWidget *w : std::initializer_list<QWidget *> { mUi->aggLabel, mUi->agg, mUi->interpolateLabel, mUi->interpolate } )
+    w->setVisible( raster );
   Reduction r = Reduction::Count;
   parseReduction( mUi->reduction->currentData().toString(), r );
   const bool needsValue = reductionNeedsValues( r );

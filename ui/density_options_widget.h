@@ -3,6 +3,7 @@
 
 #include "density_settings.h"
 
+#include <QMap>
 #include <QPair>
 #include <QWidget>
 
@@ -17,8 +18,8 @@ namespace gridshade
 {
 
 /**
- * \brief Edits a DensitySettings: source point layer, reduction and its fields, scaling,
- * colormap, spreading and opacity. Plain Qt: the plugin fills the layer and field lists.
+ * \brief Edits a DensitySettings: source point layer, reduction and its fields (or a raster
+ * layer with its agg and interpolate methods), scaling, colormap, spreading and opacity. Plain Qt: the plugin fills the layer and field lists.
  * GUI thread; owned by its parent widget.
  */
 class DensityOptionsWidget : public QWidget
@@ -29,8 +30,12 @@ class DensityOptionsWidget : public QWidget
     explicit DensityOptionsWidget( QWidget *parent = nullptr );
     ~DensityOptionsWidget() override;
 
-    //! (display name, layer id) pairs of the point layers to offer; hides the row when empty.
-    void setSourceLayers( const QList<QPair<QString, QString>> &layers );
+    /**
+     * (display name, layer id) pairs of the layers to offer; hides the row when empty.
+     * \a rasterSources maps the ids of raster layers among them to their GDAL sources: choosing
+     * one makes a raster density layer.
+     */
+    void setSourceLayers( const QList<QPair<QString, QString>> &layers, const QMap<QString, QString> &rasterSources = {} );
     //! Numeric fields (for sum/mean/min/max) and all fields (for categories) of the chosen layer.
     void setFields( const QStringList &numeric, const QStringList &all );
     void setSettings( const DensitySettings &settings );
@@ -44,9 +49,12 @@ class DensityOptionsWidget : public QWidget
 
   private:
     void updateEnabled();
+    //! Whether the settings being edited draw a raster (the chosen source, or the layer's own).
+    bool rasterChosen() const;
 
     std::unique_ptr<Ui::DensityOptionsWidget> mUi;
     DensitySettings mBase;
+    QMap<QString, QString> mRasterSources;
 };
 
 } // namespace gridshade
