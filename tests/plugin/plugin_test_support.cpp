@@ -5,6 +5,8 @@
 #include "registration.h"
 #include "ssim.h"
 
+#include <gdal_utils.h>
+
 #include <qgsapplication.h>
 #include <qgsgeometry.h>
 #include <qgsmaprendererparalleljob.h>
@@ -191,6 +193,24 @@ long long litPixels( const QImage &image )
     for ( int x = 0; x < s.width(); ++x )
       n += s.constScanLine( y )[4 * x + 3] != 0;
   return n;
+}
+
+void *gdalwarp( const QString &source, const QStringList &args )
+{
+  QList<QByteArray> bytes;
+  std::vector<char *> argv;
+  for ( const QString &a : QStringList { QStringLiteral( "-of" ), QStringLiteral( "MEM" ), QStringLiteral( "-ot" ), QStringLiteral( "Float64" ) } + args )
+    bytes << a.toUtf8();
+  for ( QByteArray &b : bytes )
+    argv.push_back( b.data() );
+  argv.push_back( nullptr );
+  GDALWarpAppOptions *options = GDALWarpAppOptionsNew( argv.data(), nullptr );
+  GDALDatasetH src = GDALOpen( source.toUtf8().constData(), GA_ReadOnly );
+  int usageError = 0;
+  GDALDatasetH out = GDALWarp( "", nullptr, 1, &src, options, &usageError );
+  GDALWarpAppOptionsFree( options );
+  GDALClose( src );
+  return out;
 }
 
 QString compareGolden( const QImage &actual, const QString &golden, double gate, double *ssim )

@@ -74,6 +74,9 @@ long long litPixels( const QImage &image );
  * <build>/test-artifacts/<golden's folder>/. GRIDSHADE_UPDATE_GOLDENS=1 writes the golden first
  * (then look at it before committing). \a ssim receives the value when given.
  */
+//! gdalwarp through GDAL's utility API into a Float64 MEM dataset (a GDALDatasetH; close it).
+void *gdalwarp( const QString &source, const QStringList &args );
+
 QString compareGolden( const QImage &actual, const QString &golden, double gate, double *ssim = nullptr );
 
 } // namespace test

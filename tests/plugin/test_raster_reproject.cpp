@@ -83,25 +83,6 @@ QString wktOf( const char *definition )
   return result;
 }
 
-// gdalwarp through GDAL's utility API, to a MEM dataset.
-GDALDatasetH gdalwarp( const QString &source, const QStringList &args )
-{
-  QList<QByteArray> bytes;
-  std::vector<char *> argv;
-  for ( const QString &a : QStringList { QStringLiteral( "-of" ), QStringLiteral( "MEM" ), QStringLiteral( "-ot" ), QStringLiteral( "Float64" ) } + args )
-    bytes << a.toUtf8();
-  for ( QByteArray &b : bytes )
-    argv.push_back( b.data() );
-  argv.push_back( nullptr );
-  GDALWarpAppOptions *options = GDALWarpAppOptionsNew( argv.data(), nullptr );
-  GDALDatasetH src = GDALOpen( source.toUtf8().constData(), GA_ReadOnly );
-  int usageError = 0;
-  GDALDatasetH out = GDALWarp( "", nullptr, 1, &src, options, &usageError );
-  GDALWarpAppOptionsFree( options );
-  GDALClose( src );
-  return out;
-}
-
 } // namespace
 
 class TestRasterReproject : public QObject
@@ -153,7 +134,7 @@ void TestRasterReproject::suggestedGridMatchesGdalwarp()
   std::vector<uint8_t> alpha;
   QVERIFY2( reprojectWindow( mPath, request, out, &alpha ), "reprojection failed" );
   QCOMPARE( out.crsWkt, request.dstCrsWkt ); // the CRS exactly as given
-  GDALDatasetH ref = gdalwarp( mPath, { QStringLiteral( "-t_srs" ), crs } );
+  GDALDatasetH ref = test::gdalwarp( mPath, { QStringLiteral( "-t_srs" ), crs } );
   QVERIFY( ref );
   double gt[6];
   GDALGetGeoTransform( ref, gt );
@@ -196,7 +177,7 @@ void TestRasterReproject::ssimAgainstGdalwarp()
   RasterArray out;
   QVERIFY( reprojectWindow( mPath, request, out ) );
   const QString r = resamplingName( request.method ) == QLatin1String( "nearest" ) ? QStringLiteral( "near" ) : resamplingName( request.method );
-  GDALDatasetH ref = gdalwarp( mPath, { QStringLiteral( "-t_srs" ), crs, QStringLiteral( "-r" ), r, QStringLiteral( "-et" ), QStringLiteral( "0" ),
+  GDALDatasetH ref = test::gdalwarp( mPath, { QStringLiteral( "-t_srs" ), crs, QStringLiteral( "-r" ), r, QStringLiteral( "-et" ), QStringLiteral( "0" ),
                                          QStringLiteral( "-te" ), QString::number( xmin, 'g', 17 ), QString::number( ymin, 'g', 17 ),
                                          QString::number( xmax, 'g', 17 ), QString::number( ymax, 'g', 17 ), QStringLiteral( "-ts" ),
                                          QStringLiteral( "300" ), QStringLiteral( "200" ), QStringLiteral( "-dstnodata" ), QStringLiteral( "nan" ) } );
