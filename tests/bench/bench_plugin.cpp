@@ -11,6 +11,7 @@
 #include "density_layer.h"
 #include "plugin_test_support.h"
 #include "point_cache_builder.h"
+#include "qgis_bench_main.h"
 #include "scene_generator.h"
 #include "standard_zooms.h"
 
@@ -130,14 +131,5 @@ BENCHMARK( benchQgsHeatmap )->Name( "QgsHeatmapRenderer/render_seq_1e6_Z8" )->Ar
 
 int main( int argc, char **argv )
 {
-  benchmark::Initialize( &argc, argv );
-  test::prepareEnvironment();
-  QgsApplication app( argc, argv, false );
-  if ( !test::startQgis() )
-    return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  fixture().density.reset();
-  test::stopQgis();
-  return 0;
+  return test::runQgisBenchmarks( argc, argv, [] { fixture().density.reset(); } );
 }

@@ -10,6 +10,7 @@
 #undef QT_NO_CAST_FROM_ASCII
 #include "density_layer.h"
 #include "plugin_test_support.h"
+#include "qgis_bench_main.h"
 #include "raster/raster_canvas_reader.h"
 #include "raster/raster_reader_pool.h"
 #include "raster_shading.h"
@@ -128,13 +129,5 @@ BENCHMARK( BM_RasterFirstRender )->Arg( 256 )->Arg( 4 )->Unit( benchmark::kMilli
 
 int main( int argc, char **argv )
 {
-  benchmark::Initialize( &argc, argv );
-  test::prepareEnvironment();
-  QgsApplication app( argc, argv, false );
-  if ( !test::startQgis() )
-    return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  test::stopQgis();
-  return 0;
+  return test::runQgisBenchmarks( argc, argv );
 }
