@@ -81,6 +81,7 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
       mSettingsStatus = Status::error( layer->lastError() );
     mStore = layer->cacheStore();
     mStats = layer->statsBox();
+    applyDiagnosticFlags( context.customRenderingFlags() );
     const QgsCoordinateReferenceSystem dest = destinationCrs( context, layer );
     if ( mSettings.isRaster() )
     {
@@ -110,6 +111,21 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
 }
 
 DensityLayerRenderer::~DensityLayerRenderer() = default;
+
+void DensityLayerRenderer::applyDiagnosticFlags( const QVariantMap &flags )
+{
+  // Set by the diagnostics docks on their own map settings, never by the canvas: a tag to find
+  // the figures of that render, and a backend to compare CPU with GPU on the same view.
+  mExtras.tag = flags.value( QStringLiteral( "gridshade/tag" ) ).toString();
+  // The canvas's preview jobs render the neighbourhood of the view for smooth panning: their
+  // figures are not the view's.
+  if ( mExtras.tag.isEmpty() && renderContext()->testFlag( Qgis::RenderContextFlag::RenderPreviewJob ) )
+    mExtras.tag = QStringLiteral( "preview" );
+  const QString backend = flags.value( QStringLiteral( "gridshade/backend" ) ).toString();
+  Backend forced;
+  if ( !backend.isEmpty() && parseBackend( backend, forced ) )
+    mAggregation.backend = forced;
+}
 
 QgsFeedback *DensityLayerRenderer::feedback() const
 {
@@ -163,6 +179,8 @@ bool DensityLayerRenderer::renderUnguarded()
   if ( mSettings.isRaster() )
     return renderRaster( stop );
 
+  QElapsedTimer cacheTimer;
+  cacheTimer.start();
   std::shared_ptr<const PointCache> cache = mStore->find( mCacheKey );
   if ( !cache && mBuilder )
   {
@@ -179,6 +197,7 @@ bool DensityLayerRenderer::renderUnguarded()
   }
   if ( !cache || cancelled() )
     return !cancelled();
+  mExtras.cacheMs = cacheTimer.nsecsElapsed() / 1e6;
 
   const double dpr = ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0;
   const QgsMapToPixel &m2p = ctx->mapToPixel();
@@ -209,16 +228,18 @@ bool DensityLayerRenderer::renderUnguarded()
     mReadyToCompose = true;
     return true;
   }
-  if ( mStats && mStats->record( result.aggregate.stats(), result.timings, viewport.width(), viewport.height() ) )
+  mExtras.drawMs = draw( result.image.view() );
+  if ( mStats && mStats->record( result.aggregate.stats(), result.timings, viewport.width(), viewport.height(), mExtras ) )
     QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1' aggregates on the CPU: %2" ).arg( mLayerName, result.aggregate.stats().backendNote ),
                                QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Info );
-  draw( result.image.view() );
   mReadyToCompose = true;
   return true;
 }
 
-void DensityLayerRenderer::draw( const QImage &shaded )
+double DensityLayerRenderer::draw( const QImage &shaded )
 {
+  QElapsedTimer timer;
+  timer.start();
   QgsRenderContext *ctx = renderContext();
   QImage image = shaded;
   image.setDevicePixelRatio( ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0 );
@@ -227,6 +248,7 @@ void DensityLayerRenderer::draw( const QImage &shaded )
   painter->setOpacity( painter->opacity() * mSettings.opacity );
   painter->drawImage( QPointF( 0, 0 ), image );
   painter->restore();
+  return timer.nsecsElapsed() / 1e6;
 }
 
 bool DensityLayerRenderer::renderRaster( const std::atomic<bool> &stop )
@@ -271,9 +293,10 @@ bool DensityLayerRenderer::renderRaster( const std::atomic<bool> &stop )
     mReadyToCompose = true;
     return true;
   }
+  const double shadeMs = timer.nsecsElapsed() / 1e6;
+  mExtras.drawMs = draw( image.view() );
   if ( mStats )
-    mStats->recordRaster( raster.decimation, raster.readSize, raster.readMs, raster.regridMs, timer.nsecsElapsed() / 1e6, canvas.size );
-  draw( image.view() );
+    mStats->recordRaster( raster.decimation, raster.readSize, raster.readMs, raster.regridMs, shadeMs, canvas.size, mExtras );
   mReadyToCompose = true;
   return true;
 }

@@ -42,8 +42,10 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
     bool renderUnguarded();
     //! The raster branch of render(): read, regrid, shade, draw (see readRasterOnCanvas()).
     bool renderRaster( const std::atomic<bool> &stop );
-    //! Draws a shaded image of the device size with the layer's opacity.
-    void draw( const QImage &image );
+    //! Draws a shaded image of the device size with the layer's opacity; returns the milliseconds.
+    double draw( const QImage &image );
+    //! The map settings' diagnostic flags: gridshade/tag and gridshade/backend (cpu, gpu, auto).
+    void applyDiagnosticFlags( const QVariantMap &flags );
     void reportError( const QString &message );
 
     QString mLayerName;
@@ -53,6 +55,7 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
     Status mSettingsStatus;
     std::shared_ptr<PointCacheStore> mStore;
     std::shared_ptr<RenderStatsBox> mStats;
+    RenderExtras mExtras;
     QString mCacheKey;
     uint64_t mGeneration = 0;
     std::unique_ptr<PointCacheBuilder> mBuilder;

@@ -7,7 +7,7 @@
 namespace gridshade
 {
 
-bool RenderStatsBox::record( const AggregateStats &stats, const RenderTimings &timings, int width, int height )
+bool RenderStatsBox::record( const AggregateStats &stats, const RenderTimings &timings, int width, int height, const RenderExtras &extras )
 {
   QVariantMap m;
   m.insert( QStringLiteral( "source" ), QStringLiteral( "points" ) );
@@ -25,15 +25,16 @@ bool RenderStatsBox::record( const AggregateStats &stats, const RenderTimings &t
     m.insert( QStringLiteral( "gpuResidentBytes" ), static_cast<qulonglong>( stats.deviceResidentBytes ) );
     m.insert( QStringLiteral( "gpuWorkBytes" ), static_cast<qulonglong>( stats.deviceWorkBytes ) );
   }
+  store( m, extras );
   QMutexLocker lock( &mMutex );
-  mLast = m;
   if ( stats.backendNote.isEmpty() || stats.backendNote == mLoggedNote )
     return false;
   mLoggedNote = stats.backendNote;
   return true;
 }
 
-void RenderStatsBox::recordRaster( int decimation, const QSize &readSize, double readMs, double regridMs, double shadeMs, const QSize &size )
+void RenderStatsBox::recordRaster( int decimation, const QSize &readSize, double readMs, double regridMs, double shadeMs, const QSize &size,
+                                   const RenderExtras &extras )
 {
   QVariantMap m;
   m.insert( QStringLiteral( "source" ), QStringLiteral( "raster" ) );
@@ -46,8 +47,22 @@ void RenderStatsBox::recordRaster( int decimation, const QSize &readSize, double
   m.insert( QStringLiteral( "shadeMs" ), shadeMs );
   m.insert( QStringLiteral( "width" ), size.width() );
   m.insert( QStringLiteral( "height" ), size.height() );
-  QMutexLocker lock( &mMutex );
-  mLast = m;
+  store( m, extras );
+}
+
+void RenderStatsBox::store( QVariantMap stats, const RenderExtras &extras )
+{
+  if ( stats.value( QStringLiteral( "source" ) ) == QLatin1String( "points" ) )
+    stats.insert( QStringLiteral( "cacheMs" ), extras.cacheMs );
+  stats.insert( QStringLiteral( "drawMs" ), extras.drawMs );
+  if ( !extras.tag.isEmpty() )
+    stats.insert( QStringLiteral( "tag" ), extras.tag );
+  {
+    QMutexLocker lock( &mMutex );
+    mLast = stats;
+  }
+  // Outside the lock: a direct connection may call snapshot().
+  Q_EMIT recorded( stats );
 }
 
 QVariantMap RenderStatsBox::snapshot() const

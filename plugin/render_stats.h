@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QMutex>
+#include <QObject>
 #include <QSize>
 #include <QString>
 #include <QVariantMap>
@@ -12,27 +13,48 @@ namespace gridshade
 struct AggregateStats;
 struct RenderTimings;
 
+//! A render's own figures that the engine does not time: cache lookup/build and drawing.
+struct RenderExtras
+{
+    double cacheMs = 0.0; //!< finding (or building) the point cache
+    double drawMs = 0.0;  //!< QPainter::drawImage onto the map image
+    QString tag;          //!< the map settings' "gridshade/tag" flag (diagnostic renders), "preview" for
+                          //!< the canvas's preview jobs, empty for the map view itself
+};
+
 /**
- * \brief The figures of a density layer's last render, written by its renderer on a worker
- * thread and read by the layer (property renderStats) on the GUI thread.
+ * \brief The figures of a density layer's renders: written by its renderers on worker threads,
+ * kept for the layer's renderStats property and sent to the GUI thread by the recorded()
+ * signal, so that the diagnostics docks never poll from, or block, a render.
  *
+ * Created by the layer on the GUI thread (its thread affinity: connect with auto or queued
+ * connections and the slots run there) and shared with renderers, which may outlive the layer.
  * Also remembers which backend note (why the GPU was not used) was logged already, so that the
  * message log gets each reason once per layer rather than once per render.
  */
-class RenderStatsBox
+class RenderStatsBox : public QObject
 {
+    Q_OBJECT
+
   public:
-    //! Stores one render's figures; returns true when \a stats carries a note not logged before.
-    bool record( const AggregateStats &stats, const RenderTimings &timings, int width, int height );
+    //! Stores one render's figures and emits recorded(); true when \a stats carries a note not logged before.
+    bool record( const AggregateStats &stats, const RenderTimings &timings, int width, int height, const RenderExtras &extras = {} );
     //! A raster render: source "raster", decimation, readWidth, readHeight, readMs, regridMs,
-    //! shadeMs, width, height (backend "cpu").
-    void recordRaster( int decimation, const QSize &readSize, double readMs, double regridMs, double shadeMs, const QSize &size );
-    //! backend, device, backendNote, aggregateMs, shadeMs, pointsTotal, pointsInView, width,
-    //! height, gpuResidentBytes, gpuWorkBytes (source "points"); the keys of recordRaster() for a
-    //! raster; empty before the first render.
+    //! shadeMs, drawMs, width, height (backend "cpu").
+    void recordRaster( int decimation, const QSize &readSize, double readMs, double regridMs, double shadeMs, const QSize &size,
+                       const RenderExtras &extras = {} );
+    //! backend, device, backendNote, cacheMs, aggregateMs, shadeMs, drawMs, pointsTotal,
+    //! pointsInView, width, height, gpuResidentBytes, gpuWorkBytes (source "points"), plus tag
+    //! when set; the keys of recordRaster() for a raster; empty before the first render.
     QVariantMap snapshot() const;
 
+  Q_SIGNALS:
+    //! Emitted from the rendering thread after each render with the snapshot() of that render.
+    void recorded( const QVariantMap &stats );
+
   private:
+    void store( QVariantMap stats, const RenderExtras &extras );
+
     mutable QMutex mMutex;
     QVariantMap mLast;
     QString mLoggedNote;

@@ -95,18 +95,26 @@ double Ssim::compare( const std::vector<double> &a, const std::vector<double> &b
   return croppedMean( ssimMap( a, b, width, height, dataRange ), width, height );
 }
 
-double Ssim::compareImages( const QImage &imageA, const QImage &imageB, QImage *diff )
+namespace
 {
-  if ( imageA.size() != imageB.size() || imageA.width() < WIN || imageA.height() < WIN )
-    return -1.0;
-  const QImage a = imageA.convertToFormat( QImage::Format_RGBA8888 );
-  const QImage b = imageB.convertToFormat( QImage::Format_RGBA8888 );
+
+//! Per pixel of two same-size RGBA images: the mean SSIM over channels and the largest deficit.
+struct ChannelMaps
+{
+    std::vector<double> meanSsim;
+    std::vector<double> deficit;
+    double ssim = 0; //!< skimage's figure: mean over channels of the cropped means
+};
+
+ChannelMaps channelMaps( const QImage &a, const QImage &b )
+{
   const int w = a.width(), h = a.height();
-  std::vector<double> deficit( static_cast<size_t>( w ) * h, 0.0 );
-  double total = 0;
+  ChannelMaps m;
+  m.meanSsim.assign( static_cast<size_t>( w ) * h, 0.0 );
+  m.deficit.assign( m.meanSsim.size(), 0.0 );
   for ( int ch = 0; ch < 4; ++ch )
   {
-    std::vector<double> ca( deficit.size() ), cb( deficit.size() );
+    std::vector<double> ca( m.deficit.size() ), cb( m.deficit.size() );
     for ( int y = 0; y < h; ++y )
     {
       const uchar *ra = a.constScanLine( y ), *rb = b.constScanLine( y );
@@ -117,21 +125,77 @@ double Ssim::compareImages( const QImage &imageA, const QImage &imageB, QImage *
       }
     }
     const std::vector<double> s = ssimMap( ca, cb, w, h, 255.0 );
-    total += croppedMean( s, w, h );
+    m.ssim += croppedMean( s, w, h ) / 4;
     for ( size_t i = 0; i < s.size(); ++i )
-      deficit[i] = std::max( deficit[i], 1.0 - s[i] );
-  }
-  if ( diff )
-  {
-    *diff = QImage( w, h, QImage::Format_Grayscale8 );
-    for ( int y = 0; y < h; ++y )
     {
-      uchar *row = diff->scanLine( y );
-      for ( int x = 0; x < w; ++x )
-        row[x] = static_cast<uchar>( 255.0 * ( 1.0 - std::clamp( deficit[static_cast<size_t>( y ) * w + x], 0.0, 1.0 ) ) );
+      m.deficit[i] = std::max( m.deficit[i], 1.0 - s[i] );
+      m.meanSsim[i] += s[i] / 4;
     }
   }
-  return total / 4;
+  return m;
+}
+
+QImage deficitImage( const std::vector<double> &deficit, int w, int h )
+{
+  QImage diff( w, h, QImage::Format_Grayscale8 );
+  for ( int y = 0; y < h; ++y )
+  {
+    uchar *row = diff.scanLine( y );
+    for ( int x = 0; x < w; ++x )
+      row[x] = static_cast<uchar>( 255.0 * ( 1.0 - std::clamp( deficit[static_cast<size_t>( y ) * w + x], 0.0, 1.0 ) ) );
+  }
+  return diff;
+}
+
+} // namespace
+
+double Ssim::compareImages( const QImage &imageA, const QImage &imageB, QImage *diff )
+{
+  if ( imageA.size() != imageB.size() || imageA.width() < WIN || imageA.height() < WIN )
+    return -1.0;
+  const ChannelMaps m = channelMaps( imageA.convertToFormat( QImage::Format_RGBA8888 ), imageB.convertToFormat( QImage::Format_RGBA8888 ) );
+  if ( diff )
+    *diff = deficitImage( m.deficit, imageA.width(), imageA.height() );
+  return m.ssim;
+}
+
+SsimReport Ssim::report( const QImage &imageA, const QImage &imageB, int block )
+{
+  SsimReport r;
+  if ( imageA.size() != imageB.size() || imageA.width() < WIN || imageA.height() < WIN || block < 1 )
+    return r;
+  const QImage a = imageA.convertToFormat( QImage::Format_RGBA8888 );
+  const QImage b = imageB.convertToFormat( QImage::Format_RGBA8888 );
+  const int w = a.width(), h = a.height();
+  const ChannelMaps m = channelMaps( a, b );
+  r.ssim = m.ssim;
+  r.diff = deficitImage( m.deficit, w, h );
+  r.differingPixels = 0;
+  for ( int y = 0; y < h; ++y )
+  {
+    const quint32 *ra = reinterpret_cast<const quint32 *>( a.constScanLine( y ) );
+    const quint32 *rb = reinterpret_cast<const quint32 *>( b.constScanLine( y ) );
+    for ( int x = 0; x < w; ++x )
+      r.differingPixels += ra[x] != rb[x];
+  }
+  // Blocks tile the image from the top left (the last row and column of blocks may be
+  // narrower); the worst is the first, in scan order, with the lowest mean.
+  for ( int by = 0; by < h; by += block )
+    for ( int bx = 0; bx < w; bx += block )
+    {
+      const int bw = std::min( block, w - bx ), bh = std::min( block, h - by );
+      double sum = 0;
+      for ( int y = by; y < by + bh; ++y )
+        for ( int x = bx; x < bx + bw; ++x )
+          sum += m.meanSsim[static_cast<size_t>( y ) * w + x];
+      const double mean = sum / ( static_cast<double>( bw ) * bh );
+      if ( r.worst.isNull() || mean < r.worstSsim )
+      {
+        r.worst = QRect( bx, by, bw, bh );
+        r.worstSsim = mean;
+      }
+    }
+  return r;
 }
 
 } // namespace gridshade

@@ -2,11 +2,22 @@
 #pragma once
 
 #include <QImage>
+#include <QRect>
 
 #include <vector>
 
 namespace gridshade
 {
+
+//! A comparison as the SSIM dock shows it: the figure, where it is worst, and a diff image.
+struct SsimReport
+{
+    double ssim = -1;            //!< as Ssim::compareImages()
+    QRect worst;                 //!< the block with the lowest mean per-pixel SSIM
+    double worstSsim = -1;       //!< that block's mean (per pixel: the mean over R, G, B, A)
+    QImage diff;                 //!< as compareImages()'s diff
+    qint64 differingPixels = -1; //!< pixels whose RGBA values differ at all
+};
 
 /**
  * \brief Structural similarity with the definition and defaults of scikit-image's
@@ -29,6 +40,13 @@ class Ssim
      * deficit (white = identical).
      */
     static double compareImages( const QImage &a, const QImage &b, QImage *diff = nullptr );
+
+    /**
+     * compareImages() with the worst \a block x \a block region (the image tiled from its top
+     * left corner) and the count of differing pixels; ssim -1 and a null worst region when the
+     * sizes differ or an image is smaller than 7x7.
+     */
+    static SsimReport report( const QImage &a, const QImage &b, int block = 32 );
 };
 
 } // namespace gridshade

@@ -20,6 +20,13 @@ double resolution( int zoom )
   return SceneGenerator::WORLD_WIDTH / ( 256.0 * std::ldexp( 1.0, zoom ) );
 }
 
+double zoomForResolution( double metresPerPixel )
+{
+  if ( !( metresPerPixel > 0 ) || !std::isfinite( metresPerPixel ) )
+    return std::nan( "" );
+  return std::log2( SceneGenerator::WORLD_WIDTH / ( 256.0 * metresPerPixel ) );
+}
+
 Viewport viewport( int zoom, int width, int height )
 {
   const double res = resolution( zoom );

@@ -23,6 +23,8 @@ constexpr int HEIGHT = 768;
 //! "Z0", "Z4", "Z8", "Z12": the four zooms the goldens and benchmarks use.
 QStringList zoomNames();
 double resolution( int zoom );
+//! The web-map zoom level (fractional) of \a metresPerPixel in EPSG:3857; NaN when not positive.
+double zoomForResolution( double metresPerPixel );
 Viewport viewport( int zoom, int width = WIDTH, int height = HEIGHT );
 //! Parses "Z<n>" (n in 0..24, case-insensitive); false when the name is not a zoom.
 bool viewportByName( const QString &name, Viewport &out );

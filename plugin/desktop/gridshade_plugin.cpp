@@ -2,6 +2,7 @@
 #include "gridshade_plugin.h"
 
 #include "density_dialogs.h"
+#include "diagnostics_docks.h"
 #include "registration.h"
 
 #include <qgisinterface.h>
@@ -32,10 +33,20 @@ void GridshadePlugin::initGui()
   connect( mAddAction, &QAction::triggered, this, &GridshadePlugin::addDensityLayer );
   mIface->addPluginToMenu( MENU, mAddAction );
   mIface->addToolBarIcon( mAddAction );
+  try
+  {
+    mDocks = new DiagnosticsDocks( mIface, MENU, this );
+  }
+  catch ( const std::exception &e )
+  {
+    mIface->messageBar()->pushCritical( tr( "Gridshade" ), tr( "The diagnostics docks could not be created: %1" ).arg( QString::fromLocal8Bit( e.what() ) ) );
+  }
 }
 
 void GridshadePlugin::unload()
 {
+  delete mDocks;
+  mDocks = nullptr;
   if ( mAddAction )
   {
     mIface->removePluginMenu( MENU, mAddAction );

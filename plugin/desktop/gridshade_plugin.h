@@ -11,9 +11,12 @@ class QgisInterface;
 namespace gridshade
 {
 
+class DiagnosticsDocks;
+
 /**
  * \brief The QGIS desktop plugin: registers the density layer type (and the processing
- * provider) and adds "Add Density Layer…" to the Plugins menu and the Plugins toolbar.
+ * provider), adds "Add Density Layer…" to the Plugins menu and the Plugins toolbar, and the
+ * diagnostics docks (Zoom, Performance, SSIM) with their menu entries.
  * Created and driven by QGIS on the GUI thread; QGIS owns it.
  */
 class GridshadePlugin : public QObject, public QgisPlugin
@@ -30,6 +33,7 @@ class GridshadePlugin : public QObject, public QgisPlugin
 
     QgisInterface *mIface = nullptr;
     QAction *mAddAction = nullptr;
+    DiagnosticsDocks *mDocks = nullptr;
 };
 
 } // namespace gridshade

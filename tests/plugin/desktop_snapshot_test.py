@@ -10,7 +10,6 @@ itself, which shifts the grid by a fraction of a pixel.)
 
 Usage: desktop_snapshot_test.py <source dir> <build dir>
 """
-import ctypes
 import os
 import shutil
 import subprocess
@@ -21,36 +20,21 @@ import numpy as np
 from PIL import Image
 
 SOURCE, BUILD = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import desktop_support  # noqa: E402
+
 tmp = tempfile.mkdtemp(prefix="gridshade_desktop_")
-profile_root = os.path.join(tmp, "config")
-env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=profile_root)
-Z8 = (633129.6038867435, 5772795.863495652, 1259301.7395989073, 6242424.965279775)
+Z8 = desktop_support.Z8
 W, H = 512, 384
+profile_root, scene, env = desktop_support.install(SOURCE, BUILD, tmp, 50000)
 
-scene = os.path.join(tmp, "scene.gpkg")
-subprocess.run([os.path.join(BUILD, "tools/gridshade-scene-gpkg"), "--points", "50000", scene], check=True, env=env)
-subprocess.run(["bash", os.path.join(SOURCE, "scripts/install_plugin.sh")], check=True, env=env,
-               stdout=subprocess.DEVNULL)
-
-# The project, written by PyQGIS (which needs the layer type registered to write the layer).
-os.environ.update(QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=os.path.join(tmp, "writer"))
-from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapRendererSequentialJob,  # noqa: E402
-                       QgsMapSettings, QgsProject, QgsRectangle, QgsReferencedRectangle, QgsVectorLayer)
+app = desktop_support.start_pyqgis(BUILD, tmp)
+from qgis.core import QgsCoordinateReferenceSystem, QgsMapRendererSequentialJob, QgsMapSettings, QgsProject, QgsRectangle  # noqa: E402
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
-app = QgsApplication([], False)
-app.initQgis()
-ctypes.PyDLL(os.path.join(BUILD, "plugin/libgridshade.so")).gridshade_register()
-points = QgsVectorLayer(scene + "|layername=scene", "scene", "ogr")
-QgsProject.instance().addMapLayer(points)
-density = QgsApplication.pluginLayerRegistry().createLayer("gridshade_density", "layer=%s&how=log&cmap=fire" % points.id())
-QgsProject.instance().addMapLayer(density)
-QgsProject.instance().layerTreeRoot().findLayer(points.id()).setItemVisibilityChecked(False)
-crs = QgsCoordinateReferenceSystem("EPSG:3857")
-QgsProject.instance().setCrs(crs)
-QgsProject.instance().viewSettings().setDefaultViewExtent(QgsReferencedRectangle(QgsRectangle(*Z8), crs))
 project = os.path.join(tmp, "density.qgz")
-assert QgsProject.instance().write(project)
+density = desktop_support.write_density_project(scene, project)
+crs = QgsCoordinateReferenceSystem("EPSG:3857")
 settings = QgsMapSettings()
 settings.setLayers([density])
 settings.setDestinationCrs(crs)

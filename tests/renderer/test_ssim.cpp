@@ -37,6 +37,7 @@ class TestSsim : public QObject
     void constantImages();
     void knownValues();
     void images();
+    void report();
 };
 
 void TestSsim::identical()
@@ -84,6 +85,37 @@ void TestSsim::images()
   QVERIFY( s < 0.95 && s > 0.0 );
   QVERIFY( diff.pixelColor( 12, 12 ).red() < 255 );
   QCOMPARE( Ssim::compareImages( a, QImage( 10, 10, QImage::Format_RGBA8888 ) ), -1.0 );
+}
+
+// A patch changed inside one 16 x 16 block: that block is the worst, the others (away from the
+// patch's 3-pixel window reach) are identical, and the differing pixels are the patch's.
+void TestSsim::report()
+{
+  QImage a( 64, 48, QImage::Format_RGBA8888 );
+  for ( int y = 0; y < a.height(); ++y )
+    for ( int x = 0; x < a.width(); ++x )
+      a.setPixelColor( x, y, QColor( ( x * 7 + y * 3 ) % 200, ( x * y ) % 150, 40, 255 ) );
+  QImage b = a;
+  for ( int y = 20; y < 27; ++y )
+    for ( int x = 37; x < 43; ++x )
+      b.setPixelColor( x, y, QColor( 255, 255, 255, 255 ) );
+  const SsimReport r = Ssim::report( a, b, 16 );
+  QCOMPARE( r.ssim, Ssim::compareImages( a, b ) );
+  QCOMPARE( r.worst, QRect( 32, 16, 16, 16 ) );
+  QVERIFY( r.worstSsim < 0.9 );
+  QCOMPARE( r.differingPixels, qint64( 7 * 6 ) );
+  QCOMPARE( r.diff.size(), a.size() );
+  QCOMPARE( r.diff.pixelColor( 2, 2 ), QColor( 255, 255, 255 ) );
+  QVERIFY( r.diff.pixelColor( 40, 23 ).red() < 128 );
+
+  // Edge blocks are clipped; identical images have no worse block than 1.
+  const SsimReport same = Ssim::report( a, a, 40 );
+  QCOMPARE( same.ssim, 1.0 );
+  QCOMPARE( same.worstSsim, 1.0 );
+  QCOMPARE( same.worst, QRect( 0, 0, 40, 40 ) );
+  QCOMPARE( same.differingPixels, qint64( 0 ) );
+  QCOMPARE( Ssim::report( a, a.copy( 0, 0, 32, 32 ) ).ssim, -1.0 );
+  QVERIFY( Ssim::report( a, a.copy( 0, 0, 32, 32 ) ).worst.isNull() );
 }
 
 QTEST_APPLESS_MAIN( TestSsim )

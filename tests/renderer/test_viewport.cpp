@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Datashader's point-to-pixel rule at the edges, and the single north-up flip.
+// Datashader's point-to-pixel rule at the edges, the single north-up flip, web-map zoom levels.
+#include "standard_zooms.h"
 #include "viewport.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <cmath>
@@ -18,6 +22,7 @@ class TestViewport : public QObject
     void edges();
     void roundingLikeDatashader();
     void validate();
+    void webZoom();
 };
 
 void TestViewport::edges_data()
@@ -87,6 +92,26 @@ void TestViewport::validate()
   QVERIFY( !Viewport( Extent { 0, 0, 1, 1 }, 10, 10, 0.0 ).validate().isOk() );
   const Status s = Viewport( Extent { 0, 0, 1, 1 }, 0, 5 ).validate();
   QVERIFY2( s.message().contains( QStringLiteral( "0x5" ) ), qPrintable( s.message() ) );
+}
+
+// The resolutions of shared/scenes.json give back their zoom levels, and halving the
+// resolution adds one level.
+void TestViewport::webZoom()
+{
+  QFile f( QStringLiteral( GRIDSHADE_SOURCE_DIR "/renderer/resources/scenes.json" ) );
+  QVERIFY( f.open( QIODevice::ReadOnly ) );
+  const QJsonObject viewports = QJsonDocument::fromJson( f.readAll() ).object().value( QStringLiteral( "viewports" ) ).toObject();
+  QCOMPARE( viewports.size(), 4 );
+  for ( const QString &name : viewports.keys() )
+  {
+    const QJsonObject v = viewports.value( name ).toObject();
+    const double res = v.value( QStringLiteral( "res_m_per_px" ) ).toDouble();
+    const int zoom = v.value( QStringLiteral( "zoom" ) ).toInt();
+    QVERIFY2( std::abs( standard::zoomForResolution( res ) - zoom ) < 1e-12, qPrintable( name ) );
+    QVERIFY( std::abs( standard::zoomForResolution( res / 2 ) - ( zoom + 1 ) ) < 1e-12 );
+  }
+  QVERIFY( std::isnan( standard::zoomForResolution( 0.0 ) ) );
+  QVERIFY( std::isnan( standard::zoomForResolution( -1.0 ) ) );
 }
 
 QTEST_APPLESS_MAIN( TestViewport )

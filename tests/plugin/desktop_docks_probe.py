@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Runs inside the QGIS desktop (`qgis --code`), driven by desktop_docks_test.py: opens the three
+Gridshade docks from the plugin's menu like a user, jumps to Z8, runs the sweep, compares with
+a golden in the SSIM dock, then saves a screenshot of the main window and the docks' values
+(JSON) into $GRIDSHADE_PROBE_OUT and quits QGIS.
+
+Each step waits for its condition on a timer (the GUI keeps running); a step that does not
+finish within the deadline is recorded as the failure.
+"""
+import json
+import os
+import time
+
+from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtWidgets import QApplication, QComboBox, QDockWidget, QLabel, QLineEdit, QPushButton, QTableWidget
+from qgis.core import QgsProject, QgsSettings
+from qgis.utils import iface
+
+OUT = os.environ["GRIDSHADE_PROBE_OUT"]
+GOLDEN = os.environ["GRIDSHADE_PROBE_GOLDEN"]
+DEADLINE_S = 150
+DOCKS = {"zoom": "GridshadeZoomDock", "performance": "GridshadePerformanceDock", "ssim": "GridshadeSsimDock"}
+state = {"step": 0, "started": time.monotonic(), "log": []}
+
+
+def dock(key):
+    return iface.mainWindow().findChild(QDockWidget, DOCKS[key])
+
+
+def label(key, name):
+    d = dock(key)
+    w = d.findChild(QLabel, name) if d else None
+    return w.text() if w else None
+
+
+def button(key, text):
+    d = dock(key)
+    for b in d.findChildren(QPushButton) if d else []:
+        if b.text().replace("&", "") == text:
+            return b
+    return None
+
+
+def gridshade_menu_actions():
+    for action in iface.pluginMenu().actions():
+        if action.menu() and action.text().replace("&", "") == "Gridshade":
+            return {a.text().replace("&", ""): a for a in action.menu().actions()}
+    return {}
+
+
+def canvas_idle():
+    return not iface.mapCanvas().isDrawing()
+
+
+def open_docks():
+    actions = gridshade_menu_actions()
+    wanted = ["Zoom Dock", "Performance Dock", "SSIM Dock"]
+    if not all(w in actions for w in wanted) or not canvas_idle():
+        return False
+    for w in wanted:
+        if not actions[w].isChecked():
+            actions[w].trigger()
+    # The layout of the user guide's picture: Zoom and Performance stacked on the right, SSIM
+    # beside them.
+    main = iface.mainWindow()
+    main.addDockWidget(Qt.RightDockWidgetArea, dock("zoom"))
+    main.splitDockWidget(dock("zoom"), dock("ssim"), Qt.Horizontal)
+    main.splitDockWidget(dock("zoom"), dock("performance"), Qt.Vertical)
+    main.resizeDocks([dock("zoom"), dock("ssim")], [380, 380], Qt.Horizontal)
+    main.resizeDocks([dock("zoom"), dock("performance")], [520, 480], Qt.Vertical)
+    return all(dock(k) and dock(k).isVisible() for k in DOCKS)
+
+
+def jump_z8():
+    b = button("zoom", "Z8")
+    if not b or not b.isEnabled():
+        return False
+    b.click()
+    return True
+
+
+def z8_shown():
+    return canvas_idle() and label("zoom", "zoomValue") == "8.00" and label("zoom", "pointsValue") not in (None, "", "–")
+
+
+def sweep():
+    b = button("zoom", "Sweep Z0–Z12")
+    if not b or not b.isEnabled():
+        return False
+    b.click()
+    return True
+
+
+def sweep_done():
+    status = label("zoom", "sweepStatus") or ""
+    return status.startswith("Swept")
+
+
+def compare_golden():
+    d = dock("ssim")
+    d.findChild(QComboBox, "referenceCombo").setCurrentIndex(0)
+    d.findChild(QLineEdit, "goldenPath").setText(GOLDEN)
+    b = d.findChild(QPushButton, "compareButton")
+    if not b or not b.isEnabled():
+        return False
+    b.click()
+    return True
+
+
+def compared():
+    value = label("ssim", "ssimValue") or ""
+    return value not in ("", "–", "Comparing…") or "red" in (label("ssim", "descriptionValue") or "")
+
+
+def finish():
+    values = {key: {w.objectName(): w.text() for w in dock(key).findChildren(QLabel) if w.objectName().endswith(("Value", "Status"))}
+              for key in DOCKS if dock(key)}
+    table = dock("zoom").findChild(QTableWidget, "sweepTable")
+    values["sweepTable"] = [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+                            for r in range(table.rowCount())]
+    e = iface.mapCanvas().mapSettings().visibleExtent()
+    values["canvasExtent"] = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
+    values["visible"] = {key: bool(dock(key) and dock(key).isVisible()) for key in DOCKS}
+    values["log"] = state["log"]
+    QApplication.processEvents()
+    iface.mainWindow().grab().save(os.path.join(OUT, "qgis_docks.png"))
+    with open(os.path.join(OUT, "values.json"), "w", encoding="utf-8") as f:
+        json.dump(values, f, indent=1, ensure_ascii=False)
+    return True
+
+
+STEPS = [("open the docks from the menu", open_docks), ("jump to Z8", jump_z8), ("Z8 rendered", z8_shown),
+         ("start the sweep", sweep), ("sweep done", sweep_done), ("compare with the golden", compare_golden),
+         ("comparison shown", compared), ("screenshot", finish)]
+
+
+def tick():
+    name, step = STEPS[state["step"]]
+    try:
+        done = step()
+    except Exception as e:  # noqa: BLE001 - reported to the test, which fails
+        state["log"].append("%s raised %r" % (name, e))
+        done = False
+    if done:
+        state["log"].append("%.1f s: %s" % (time.monotonic() - state["started"], name))
+        state["step"] += 1
+        if state["step"] == len(STEPS):
+            quit_qgis()
+            return
+    elif time.monotonic() - state["started"] > DEADLINE_S:
+        with open(os.path.join(OUT, "values.json"), "w", encoding="utf-8") as f:
+            json.dump({"timeout": name, "log": state["log"]}, f, indent=1)
+        quit_qgis()
+        return
+    QTimer.singleShot(200, tick)
+
+
+def quit_qgis():
+    QgsProject.instance().setDirty(False)
+    # The scene lies in a temporary folder: QGIS would ask whether to keep such layers.
+    QgsSettings().setValue("askToSaveMemoryLayers", False, QgsSettings.App)
+    iface.actionExit().trigger()
+
+
+# No window manager under Xvfb to maximise the window: fill the screen by hand.
+iface.mainWindow().setGeometry(QApplication.primaryScreen().geometry())
+QTimer.singleShot(500, tick)

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The diagnostics docks in the real QGIS desktop, under Xvfb, with the plugin installed by
+scripts/install_plugin.sh into a throwaway profile: QGIS opens a project holding a density
+layer of the standard scene (1e6 points, the plugin goldens' layer), and desktop_docks_probe.py
+(run by `qgis --code`) opens the Zoom, Performance and SSIM docks from the plugin's menu, jumps
+to Z8, sweeps Z0-Z12, compares the view with goldens/plugin/density_z8.png and saves a
+screenshot of the window.
+
+Asserts: the three docks exist and are visible, show the Z8 zoom level, points in view equal to
+a brute-force count on the scene, a render's time split, four sweep rows with the brute-force
+counts of each standard zoom, an SSIM of the Z8 render against its golden >= 0.98, and that QGIS
+quits cleanly (the plugin unloads its docks). The screenshot is the user guide's picture:
+GRIDSHADE_UPDATE_DOCS=1 copies it to docs/_static/diagnostics_docks.png (look at it first).
+
+Usage: desktop_docks_test.py <source dir> <build dir>
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+SOURCE, BUILD = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import desktop_support  # noqa: E402
+
+POINTS = 1000000
+tmp = tempfile.mkdtemp(prefix="gridshade_docks_")
+profile_root, scene, env = desktop_support.install(SOURCE, BUILD, tmp, POINTS)
+# The standard viewports from the engine's copy of shared/scenes.json.
+with open(os.path.join(SOURCE, "renderer/resources/scenes.json"), encoding="utf-8") as f:
+    VIEWPORTS = json.load(f)["viewports"]
+
+app = desktop_support.start_pyqgis(BUILD, tmp)
+from qgis.core import QgsProject, QgsVectorLayer  # noqa: E402
+project = os.path.join(tmp, "density.qgz")
+desktop_support.write_density_project(scene, project, options="how=eq_hist&cmap=fire")
+# Brute-force counts of the points in each standard view (Datashader's inclusive rule).
+points = QgsVectorLayer(scene + "|layername=scene", "scene", "ogr")
+xy = np.array([(p.x(), p.y()) for p in (f.geometry().asPoint() for f in points.getFeatures())])
+
+
+def count_in(e):
+    return int(((xy[:, 0] >= e[0]) & (xy[:, 0] <= e[2]) & (xy[:, 1] >= e[1]) & (xy[:, 1] <= e[3])).sum())
+
+
+in_view = {name: count_in(v["extent"]) for name, v in VIEWPORTS.items()}
+del points
+QgsProject.instance().clear()
+app.exitQgis()
+
+out = os.path.join(tmp, "out")
+os.makedirs(out)
+env.update(GRIDSHADE_PROBE_OUT=out, GRIDSHADE_PROBE_GOLDEN=os.path.join(SOURCE, "goldens/plugin/density_z8.png"))
+run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", "qgis", "--noversioncheck", "--nologo",
+                      "--project", project, "--code", os.path.join(SOURCE, "tests/plugin/desktop_docks_probe.py")],
+                     env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, text=True)
+
+failures = []
+values_path = os.path.join(out, "values.json")
+values = json.load(open(values_path, encoding="utf-8")) if os.path.isfile(values_path) else {}
+print("probe log:", "\n  ".join([""] + values.get("log", [])))
+if not values:
+    failures.append("the probe wrote nothing (QGIS exit %d):\n%s" % (run.returncode, run.stdout[-3000:]))
+elif "timeout" in values:
+    failures.append("the probe timed out at step '%s'" % values["timeout"])
+else:
+    print(json.dumps({k: values[k] for k in ("zoom", "performance", "ssim")}, indent=1, ensure_ascii=False))
+
+    def check(ok, message):
+        if not ok:
+            failures.append(message)
+
+    check(all(values["visible"].values()), "docks not all visible: %s" % values["visible"])
+    zoom, perf, ssim = values["zoom"], values["performance"], values["ssim"]
+    check(zoom.get("zoomValue") == "8.00", "zoom level %r, expected 8.00" % zoom.get("zoomValue"))
+    # QGIS may omit group separators (its locale option): compare the digits.
+    canvas_in_view = count_in(values["canvasExtent"])
+    check(zoom.get("pointsValue", "").replace(",", "").startswith("%d of %d" % (canvas_in_view, POINTS)),
+          "points in view %r, brute force on the canvas's extent %d of %d" % (zoom.get("pointsValue"), canvas_in_view, POINTS))
+    check(zoom.get("layerValue") == "Density of the standard scene", "zoom dock follows %r" % zoom.get("layerValue"))
+    rows = values["sweepTable"]
+    check([r[0] for r in rows] == ["Z0", "Z4", "Z8", "Z12"], "sweep rows %s" % rows)
+    for r in rows:
+        if r and r[0] in in_view:
+            check(r[-1].replace(",", "") == str(in_view[r[0]]), "sweep %s: %r points in view, brute force %d" % (r[0], r[-1], in_view[r[0]]))
+            check(all(c not in ("", "–") for c in r[1:]), "sweep %s has empty figures: %s" % (r[0], r))
+    for key in ("totalValue", "splitValue", "backendValue", "throughputValue", "memoryValue", "rendersValue"):
+        check(perf.get(key) not in (None, "", "–"), "performance %s is %r" % (key, perf.get(key)))
+    check("aggregate" in perf.get("splitValue", ""), "performance split %r names no aggregate stage" % perf.get("splitValue"))
+    try:
+        s = float(ssim.get("ssimValue", "nan"))
+    except ValueError:
+        s = float("nan")
+    check(s >= 0.98, "SSIM with the golden %r (%s)" % (ssim.get("ssimValue"), ssim.get("descriptionValue")))
+    check(run.returncode == 0, "QGIS exited with %d:\n%s" % (run.returncode, run.stdout[-3000:]))
+
+shot = os.path.join(out, "qgis_docks.png")
+if os.path.isfile(shot):
+    artifacts = os.path.join(BUILD, "test-artifacts/desktop")
+    os.makedirs(artifacts, exist_ok=True)
+    shutil.copy(shot, os.path.join(artifacts, "diagnostics_docks.png"))
+    if os.environ.get("GRIDSHADE_UPDATE_DOCS") == "1" and not failures:
+        shutil.copy(shot, os.path.join(SOURCE, "docs/_static/diagnostics_docks.png"))
+        print("wrote docs/_static/diagnostics_docks.png: look at it before committing")
+else:
+    failures.append("no screenshot")
+print("\n".join("FAIL " + f for f in failures) or "ok   the three docks show their figures in the desktop")
+if not failures:
+    shutil.rmtree(tmp, ignore_errors=True)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Shared set-up of the tests that drive the real QGIS desktop under Xvfb: a throwaway profile
+with the plugin installed by scripts/install_plugin.sh, a standard-scene GeoPackage, and a
+project holding a density layer of it (written by PyQGIS, which needs the layer type registered
+to write the layer).
+"""
+import ctypes
+import os
+import subprocess
+
+Z8 = (633129.6038867435, 5772795.863495652, 1259301.7395989073, 6242424.965279775)
+
+
+def install(source, build, tmp, points):
+    """Profile root, scene GeoPackage path and the environment for running QGIS on them."""
+    profile_root = os.path.join(tmp, "config")
+    env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=profile_root)
+    scene = os.path.join(tmp, "scene.gpkg")
+    subprocess.run([os.path.join(build, "tools/gridshade-scene-gpkg"), "--points", str(points), scene], check=True, env=env)
+    subprocess.run(["bash", os.path.join(source, "scripts/install_plugin.sh")], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    return profile_root, scene, env
+
+
+def start_pyqgis(build, tmp):
+    """A headless QgsApplication in its own profile, with the density layer type registered."""
+    os.environ.update(QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=os.path.join(tmp, "writer"))
+    from qgis.core import QgsApplication
+    app = QgsApplication([], False)
+    app.initQgis()
+    ctypes.PyDLL(os.path.join(build, "plugin/libgridshade.so")).gridshade_register()
+    return app
+
+
+def write_density_project(scene, project, options="how=log&cmap=fire", extent=Z8):
+    """Writes a project (EPSG:3857, opening on \a extent) with the scene hidden and a density
+    layer of it on top; returns the density layer (still in the project)."""
+    from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsRectangle,
+                           QgsReferencedRectangle, QgsVectorLayer)
+    points = QgsVectorLayer(scene + "|layername=scene", "scene", "ogr")
+    QgsProject.instance().addMapLayer(points)
+    density = QgsApplication.pluginLayerRegistry().createLayer("gridshade_density", "layer=%s&%s" % (points.id(), options))
+    density.setName("Density of the standard scene")
+    QgsProject.instance().addMapLayer(density)
+    QgsProject.instance().layerTreeRoot().findLayer(points.id()).setItemVisibilityChecked(False)
+    crs = QgsCoordinateReferenceSystem("EPSG:3857")
+    QgsProject.instance().setCrs(crs)
+    QgsProject.instance().viewSettings().setDefaultViewExtent(QgsReferencedRectangle(QgsRectangle(*extent), crs))
+    assert QgsProject.instance().write(project)
+    return density
