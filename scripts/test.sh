@@ -35,7 +35,7 @@ set -e
 read -r p6 f6 < <(summary build/qt6/ctest.log)
 read -r p5 f5 < <(summary build/qt5/ctest.log)
 rss=$(cat build/qt5/peak-rss-kib.txt build/qt6/peak-rss-kib.txt 2>/dev/null | sort -n | tail -1)
-echo "Peak RSS of any test process: $(( ${rss:-0} / 1024 )) MiB (target <= 512 MiB)"
+echo "Peak RSS of any test process: $(( ${rss:-0} / 1024 )) MiB (target <= 768 MiB; the largest is the real QGIS desktop with 1e6 points, plugin.desktop_docks)"
 echo "Qt 6 renderer build: ${p6:-0} passed, ${f6:-0} failed; Qt 5 build: ${p5:-0} passed, ${f5:-0} failed"
 if [ "$qt6_status" -ne 0 ] || [ "$qt5_status" -ne 0 ]; then
   echo "Failure artefacts (actual and diff images, reports): build/qt5/test-artifacts/"

@@ -148,6 +148,9 @@ void PerformanceDock::showRecord( const RenderRecord &record )
     if ( record.width > 0 && record.height > 0 )
       total = tr( "%1 ms at %2 × %3" ).arg( locale.toString( record.totalMs(), 'f', 1 ), QString::number( record.width ), QString::number( record.height ) );
   }
+  // Renders of the docks themselves (sweep, SSIM) say so; the map view's have no tag.
+  if ( !record.tag.isEmpty() )
+    total = tr( "%1 (%2)" ).arg( total, record.tag );
   mTotal->setText( total );
 
   QStringList split;

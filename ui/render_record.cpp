@@ -54,6 +54,7 @@ RenderRecord RenderRecord::fromStats( const QVariantMap &stats )
   RenderRecord r;
   r.time = QDateTime::currentDateTime();
   r.source = stats.value( QStringLiteral( "source" ) ).toString();
+  r.tag = stats.value( QStringLiteral( "tag" ) ).toString();
   r.backend = stats.value( QStringLiteral( "backend" ) ).toString();
   r.device = stats.value( QStringLiteral( "device" ) ).toString();
   r.backendNote = stats.value( QStringLiteral( "backendNote" ) ).toString();
@@ -111,7 +112,7 @@ double RenderRecord::pointsPerSecond() const
 
 QString RenderRecord::csvHeader()
 {
-  return QStringLiteral( "time,layer,source,backend,device,width,height,cache_ms,aggregate_ms,read_ms,regrid_ms,"
+  return QStringLiteral( "time,layer,render,source,backend,device,width,height,cache_ms,aggregate_ms,read_ms,regrid_ms,"
                          "shade_ms,draw_ms,total_ms,points_total,points_in_view,points_per_s,rss_bytes,"
                          "point_cache_bytes,gpu_bytes" );
 }
@@ -122,6 +123,7 @@ QString RenderRecord::toCsvRow() const
   const QStringList fields {
     time.isValid() ? time.toString( Qt::ISODateWithMs ) : QString(),
     textField( layer ),
+    textField( tag.isEmpty() ? QStringLiteral( "canvas" ) : tag ),
     textField( source ),
     textField( backend ),
     textField( device ),

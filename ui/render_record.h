@@ -21,6 +21,7 @@ struct RenderRecord
 {
     QDateTime time;
     QString layer;
+    QString tag;         //!< empty for the map view; else the render's tag (Z8, ssim:cpu, …)
     QString source;      //!< "points" or "raster"
     QString backend;     //!< "cpu" or "gpu"
     QString device;      //!< GPU device name, empty on the CPU
@@ -40,7 +41,7 @@ struct RenderRecord
     qlonglong gpuBytes = -1;        //!< GPU buffers of the render (resident points + work)
 
     /**
-     * From the layer's renderStats map (keys of RenderStatsBox: source, backend, device,
+     * From the layer's renderStats map (keys of RenderStatsBox: source, tag, backend, device,
      * backendNote, width, height, cacheMs, aggregateMs, readMs, regridMs, shadeMs, drawMs,
      * pointsTotal, pointsInView, gpuResidentBytes, gpuWorkBytes); missing keys stay unknown.
      */

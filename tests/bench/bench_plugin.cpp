@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The density layer inside QGIS: a full map render through QgsMapRendererSequentialJob
-// (1024 x 768, the standard 1e6-point scene at Z8, point cache built), the point cache build from
+// (1024 x 768, the standard 1e6-point scene at Z8, point cache built; without and with the
+// diagnostics docks' receivers connected), the point cache build from
 // a 1e6-point GeoPackage (generic feature-iterator path, and the Arrow fast path for reference),
 // and QGIS's own heatmap renderer on the same points and map for comparison. Medians over
 // repetitions; run with --benchmark_filter to pick cases.
@@ -69,6 +70,8 @@ QImage renderSequential( const QgsMapSettings &settings )
   return job.renderedImage();
 }
 
+// docks:1 connects receivers as the Zoom and Performance docks do (queued, on this thread) and
+// delivers their events after each render: the figures' cost to a render and to the GUI thread.
 void benchDensityLayerRender( benchmark::State &state )
 {
   Fixture &f = fixture();
@@ -77,11 +80,21 @@ void benchDensityLayerRender( benchmark::State &state )
   renderSequential( ms ); // builds the point cache
   if ( f.density->cacheBytes() == 0 )
     state.SkipWithError( "the point cache was not built" );
+  QObject docks;
+  qlonglong received = 0;
+  if ( state.range( 0 ) )
+    for ( int i = 0; i < 2; ++i )
+      QObject::connect( f.density->statsBox().get(), &RenderStatsBox::recorded, &docks,
+                        [&received]( const QVariantMap &stats ) { received += stats.value( QStringLiteral( "pointsInView" ) ).toLongLong() > 0; },
+                        Qt::QueuedConnection );
   for ( auto _ : state )
   {
     QImage image = renderSequential( ms );
+    QCoreApplication::processEvents();
     benchmark::DoNotOptimize( image.constBits() );
   }
+  if ( state.range( 0 ) && received == 0 )
+    state.SkipWithError( "no figures reached the receivers" );
 }
 
 void benchPointCacheBuild( benchmark::State &state )
@@ -125,7 +138,7 @@ void benchQgsHeatmap( benchmark::State &state )
 
 } // namespace
 
-BENCHMARK( benchDensityLayerRender )->Name( "DensityLayer/render_seq_1e6_Z8" )->Unit( benchmark::kMillisecond )->UseRealTime()->Repetitions( 5 )->MinTime( 0.5 );
+BENCHMARK( benchDensityLayerRender )->Name( "DensityLayer/render_seq_1e6_Z8" )->ArgName( "docks" )->Arg( 0 )->Arg( 1 )->Unit( benchmark::kMillisecond )->UseRealTime()->Repetitions( 5 )->MinTime( 0.5 );
 BENCHMARK( benchPointCacheBuild )->Name( "DensityLayer/cache_build_gpkg_1e6" )->ArgName( "arrow" )->Arg( 0 )->Arg( 1 )->Unit( benchmark::kMillisecond )->UseRealTime()->Iterations( 1 )->Repetitions( 3 );
 BENCHMARK( benchQgsHeatmap )->Name( "QgsHeatmapRenderer/render_seq_1e6_Z8" )->ArgName( "gpkg" )->Arg( 0 )->Arg( 1 )->Unit( benchmark::kMillisecond )->UseRealTime()->Iterations( 1 )->Repetitions( 3 );
 

@@ -85,11 +85,14 @@ void TestRenderHistory::pointsFromStats()
   stats.insert( QStringLiteral( "pointsInView" ), static_cast<qulonglong>( 523107 ) );
   stats.insert( QStringLiteral( "gpuResidentBytes" ), static_cast<qulonglong>( 16777216 ) );
   stats.insert( QStringLiteral( "gpuWorkBytes" ), static_cast<qulonglong>( 1048576 ) );
+  stats.insert( QStringLiteral( "tag" ), QStringLiteral( "Z8" ) );
 
   const QDateTime before = QDateTime::currentDateTime();
   const RenderRecord r = RenderRecord::fromStats( stats );
   QVERIFY( r.time >= before && r.time <= QDateTime::currentDateTime() );
   QCOMPARE( r.source, QStringLiteral( "points" ) );
+  QCOMPARE( r.tag, QStringLiteral( "Z8" ) );
+  QCOMPARE( parseCsvLine( r.toCsvRow() ).at( 2 ), QStringLiteral( "Z8" ) );
   QVERIFY( !r.isRaster() );
   QCOMPARE( r.backend, QStringLiteral( "gpu" ) );
   QCOMPARE( r.device, QStringLiteral( "NVIDIA H100" ) );
@@ -163,7 +166,7 @@ void TestRenderHistory::gpuBytesFromEitherKey()
 void TestRenderHistory::csvHeader()
 {
   const QString header = RenderRecord::csvHeader();
-  QCOMPARE( header, QStringLiteral( "time,layer,source,backend,device,width,height,cache_ms,aggregate_ms,read_ms,regrid_ms,shade_ms,draw_ms,"
+  QCOMPARE( header, QStringLiteral( "time,layer,render,source,backend,device,width,height,cache_ms,aggregate_ms,read_ms,regrid_ms,shade_ms,draw_ms,"
                                     "total_ms,points_total,points_in_view,points_per_s,rss_bytes,point_cache_bytes,gpu_bytes" ) );
   QVERIFY( !header.contains( QLatin1Char( '\n' ) ) );
 }
@@ -194,6 +197,7 @@ void TestRenderHistory::csvRowQuotesAndBlanks()
 
   QCOMPARE( byName.value( QStringLiteral( "time" ) ), QStringLiteral( "2024-05-06T07:08:09.123Z" ) );
   QCOMPARE( byName.value( QStringLiteral( "layer" ) ), QStringLiteral( "pts, \"north\"" ) );
+  QCOMPARE( byName.value( QStringLiteral( "render" ) ), QStringLiteral( "canvas" ) );
   QCOMPARE( byName.value( QStringLiteral( "source" ) ), QStringLiteral( "points" ) );
   QCOMPARE( byName.value( QStringLiteral( "device" ) ), QStringLiteral( "NVIDIA H100" ) );
   QCOMPARE( byName.value( QStringLiteral( "width" ) ), QStringLiteral( "1024" ) );
@@ -212,8 +216,8 @@ void TestRenderHistory::csvRowQuotesAndBlanks()
   RenderRecord none = named( QStringLiteral( "plain" ) );
   const QStringList noneFields = parseCsvLine( none.toCsvRow() );
   QCOMPARE( noneFields.size(), header.size() );
-  QCOMPARE( none.toCsvRow().section( QLatin1Char( ',' ), 1, 2 ), QStringLiteral( "plain,points" ) );
-  for ( int i = 5; i < noneFields.size(); ++i )
+  QCOMPARE( none.toCsvRow().section( QLatin1Char( ',' ), 1, 2 ), QStringLiteral( "plain,canvas" ) );
+  for ( int i = 6; i < noneFields.size(); ++i )
     QVERIFY2( noneFields.at( i ).isEmpty(), qPrintable( header.at( i ) ) );
 }
 
