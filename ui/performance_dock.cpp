@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "performance_dock.h"
 
+#include "dock_parts.h"
 #include "render_chart.h"
 
 #include <QFormLayout>
@@ -8,7 +9,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace gridshade
@@ -16,22 +16,6 @@ namespace gridshade
 
 namespace
 {
-QString notKnown()
-{
-  return QStringLiteral( "–" );
-}
-
-QLabel *valueLabel( QWidget *parent, const char *name )
-{
-  auto *label = new QLabel( notKnown(), parent );
-  label->setObjectName( QLatin1String( name ) );
-  label->setTextFormat( Qt::PlainText );
-  label->setWordWrap( true );
-  // Users copy these figures into bug reports.
-  label->setTextInteractionFlags( Qt::TextSelectableByMouse );
-  return label;
-}
-
 QString mebibytes( qlonglong bytes )
 {
   return QLocale().toString( static_cast<double>( bytes ) / ( 1024.0 * 1024.0 ), 'f', 1 );
@@ -41,20 +25,16 @@ QString mebibytes( qlonglong bytes )
 PerformanceDock::PerformanceDock( QWidget *parent )
   : QDockWidget( parent )
 {
-  setObjectName( QStringLiteral( "GridshadePerformanceDock" ) );
-  setWindowTitle( tr( "Gridshade Performance" ) );
-  setAllowedAreas( Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea | Qt::BottomDockWidgetArea );
-
   auto *content = new QWidget();
   auto *form = new QFormLayout();
   form->setRowWrapPolicy( QFormLayout::WrapLongRows );
-  mLayer = valueLabel( content, "layerValue" );
-  mTotal = valueLabel( content, "totalValue" );
-  mSplit = valueLabel( content, "splitValue" );
-  mBackend = valueLabel( content, "backendValue" );
-  mThroughput = valueLabel( content, "throughputValue" );
-  mMemory = valueLabel( content, "memoryValue" );
-  mRenders = valueLabel( content, "rendersValue" );
+  mLayer = dockparts::valueLabel( content, "layerValue" );
+  mTotal = dockparts::valueLabel( content, "totalValue" );
+  mSplit = dockparts::valueLabel( content, "splitValue" );
+  mBackend = dockparts::valueLabel( content, "backendValue" );
+  mThroughput = dockparts::valueLabel( content, "throughputValue" );
+  mMemory = dockparts::valueLabel( content, "memoryValue" );
+  mRenders = dockparts::valueLabel( content, "rendersValue" );
   form->addRow( tr( "Layer" ), mLayer );
   form->addRow( tr( "Last render" ), mTotal );
   form->addRow( tr( "Split" ), mSplit );
@@ -82,13 +62,7 @@ PerformanceDock::PerformanceDock( QWidget *parent )
   layout->addLayout( buttons );
   layout->addStretch();
 
-  auto *scroll = new QScrollArea( this );
-  scroll->setWidgetResizable( true );
-  scroll->setFrameShape( QFrame::NoFrame );
-  // Narrow docks wrap the labels instead of scrolling sideways.
-  scroll->setHorizontalScrollBarPolicy( Qt::ScrollBarAlwaysOff );
-  scroll->setWidget( content );
-  setWidget( scroll );
+  dockparts::frame( this, QStringLiteral( "GridshadePerformanceDock" ), tr( "Gridshade Performance" ), content );
 
   connect( mExport, &QPushButton::clicked, this, &PerformanceDock::exportRequested );
   connect( mClear, &QPushButton::clicked, this, &PerformanceDock::clearHistory );
@@ -133,7 +107,7 @@ void PerformanceDock::clearFigures()
 {
   for ( QLabel *label : { mTotal, mSplit, mBackend, mThroughput, mMemory } )
   {
-    label->setText( notKnown() );
+    label->setText( dockparts::notKnown() );
     label->setToolTip( QString() );
   }
 }
@@ -141,7 +115,7 @@ void PerformanceDock::clearFigures()
 void PerformanceDock::showRecord( const RenderRecord &record )
 {
   const QLocale locale;
-  QString total = notKnown();
+  QString total = dockparts::notKnown();
   if ( record.hasTimes() )
   {
     total = tr( "%1 ms" ).arg( locale.toString( record.totalMs(), 'f', 1 ) );
@@ -159,7 +133,7 @@ void PerformanceDock::showRecord( const RenderRecord &record )
     if ( stage.second >= 0 )
       split << QStringLiteral( "%1 %2" ).arg( stage.first, locale.toString( stage.second, 'f', 1 ) );
   }
-  mSplit->setText( split.isEmpty() ? notKnown() : tr( "%1 ms" ).arg( split.join( QStringLiteral( " · " ) ) ) );
+  mSplit->setText( split.isEmpty() ? dockparts::notKnown() : tr( "%1 ms" ).arg( split.join( QStringLiteral( " · " ) ) ) );
 
   mBackend->setText( backendText( record ) );
   mBackend->setToolTip( record.backendNote );
@@ -175,7 +149,7 @@ QString PerformanceDock::backendText( const RenderRecord &record )
   else if ( record.backend == QLatin1String( "cpu" ) )
     text = tr( "CPU" );
   else
-    text = record.backend.isEmpty() ? notKnown() : record.backend.toUpper();
+    text = record.backend.isEmpty() ? dockparts::notKnown() : record.backend.toUpper();
   if ( !record.backendNote.isEmpty() )
     text = tr( "%1 (%2)" ).arg( text, record.backendNote );
   return text;
@@ -186,7 +160,7 @@ QString PerformanceDock::throughputText( const RenderRecord &record )
   if ( record.isRaster() )
     return tr( "raster, no points" );
   if ( record.pointsTotal < 0 )
-    return notKnown();
+    return dockparts::notKnown();
   const QLocale locale;
   const QString points = tr( "%1 points" ).arg( locale.toString( record.pointsTotal ) );
   const double pps = record.pointsPerSecond();
@@ -211,7 +185,7 @@ QString PerformanceDock::memoryText( const RenderRecord &record )
     parts << tr( "point cache %1 MiB" ).arg( mebibytes( record.pointCacheBytes ) );
   if ( record.gpuBytes >= 0 )
     parts << tr( "GPU %1 MiB" ).arg( mebibytes( record.gpuBytes ) );
-  return parts.isEmpty() ? notKnown() : parts.join( QStringLiteral( " · " ) );
+  return parts.isEmpty() ? dockparts::notKnown() : parts.join( QStringLiteral( " · " ) );
 }
 
 } // namespace gridshade

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ssim_dock.h"
 
+#include "dock_parts.h"
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -11,7 +13,6 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -24,21 +25,6 @@ namespace
 constexpr int DIFF_WIDTH = 300;
 constexpr int OUTLINE = 2;
 constexpr QRgb OUTLINE_COLOR = 0xffff0000;
-
-QString notKnown()
-{
-  return QStringLiteral( "–" );
-}
-
-QLabel *valueLabel( QWidget *parent, const char *name )
-{
-  auto *label = new QLabel( notKnown(), parent );
-  label->setObjectName( QLatin1String( name ) );
-  label->setTextFormat( Qt::PlainText );
-  label->setWordWrap( true );
-  label->setTextInteractionFlags( Qt::TextSelectableByMouse );
-  return label;
-}
 
 // Four filled strips rather than a stroked QPainter rect: an exact OUTLINE px inside the rect's
 // border whatever the pen and antialiasing, so tests can look for the pixels.
@@ -62,10 +48,6 @@ SsimDock::SsimDock( QWidget *parent )
 {
   // Queued connections and QSignalSpy need the signal's enum known at run time.
   qRegisterMetaType<Reference>();
-  setObjectName( QStringLiteral( "GridshadeSsimDock" ) );
-  setWindowTitle( tr( "Gridshade SSIM" ) );
-  setAllowedAreas( Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea | Qt::BottomDockWidgetArea );
-
   auto *content = new QWidget();
   auto *layout = new QVBoxLayout( content );
   // One form for the inputs and the results, so that their label columns line up.
@@ -81,13 +63,7 @@ SsimDock::SsimDock( QWidget *parent )
   layout->addWidget( mDiff );
   layout->addStretch();
 
-  auto *scroll = new QScrollArea( this );
-  scroll->setWidgetResizable( true );
-  scroll->setFrameShape( QFrame::NoFrame );
-  // Narrow docks wrap the labels instead of scrolling sideways.
-  scroll->setHorizontalScrollBarPolicy( Qt::ScrollBarAlwaysOff );
-  scroll->setWidget( content );
-  setWidget( scroll );
+  dockparts::frame( this, QStringLiteral( "GridshadeSsimDock" ), tr( "Gridshade SSIM" ), content );
 
   connect( mReference, qOverload<int>( &QComboBox::currentIndexChanged ), this, &SsimDock::updateEnabled );
   connect( mGolden, &QLineEdit::textChanged, this, &SsimDock::updateEnabled );
@@ -101,7 +77,7 @@ SsimDock::SsimDock( QWidget *parent )
 
 void SsimDock::buildInputs( QFormLayout *form, QWidget *content )
 {
-  mLayer = valueLabel( content, "layerValue" );
+  mLayer = dockparts::valueLabel( content, "layerValue" );
   form->addRow( tr( "Layer" ), mLayer );
 
   mReference = new QComboBox( content );
@@ -127,7 +103,7 @@ void SsimDock::buildInputs( QFormLayout *form, QWidget *content )
   golden->addWidget( mBrowse );
   form->addRow( mGoldenRow );
 
-  mSaved = valueLabel( content, "savedValue" );
+  mSaved = dockparts::valueLabel( content, "savedValue" );
   form->addRow( mSaved );
 
   mSave = new QPushButton( tr( "Save current render" ), content );
@@ -145,10 +121,10 @@ void SsimDock::buildInputs( QFormLayout *form, QWidget *content )
 
 void SsimDock::buildResults( QFormLayout *form, QWidget *content )
 {
-  mSsim = valueLabel( content, "ssimValue" );
-  mWorst = valueLabel( content, "worstValue" );
-  mPixels = valueLabel( content, "pixelsValue" );
-  mDescription = valueLabel( content, "descriptionValue" );
+  mSsim = dockparts::valueLabel( content, "ssimValue" );
+  mWorst = dockparts::valueLabel( content, "worstValue" );
+  mPixels = dockparts::valueLabel( content, "pixelsValue" );
+  mDescription = dockparts::valueLabel( content, "descriptionValue" );
   form->addRow( tr( "SSIM" ), mSsim );
   form->addRow( tr( "Worst region" ), mWorst );
   form->addRow( tr( "Differences" ), mPixels );
@@ -278,7 +254,7 @@ void SsimDock::showDiff( const QImage &diff, const QRect &worst )
 void SsimDock::clearOutcome()
 {
   for ( QLabel *label : { mSsim, mWorst, mPixels, mDescription } )
-    label->setText( notKnown() );
+    label->setText( dockparts::notKnown() );
   mDescription->setStyleSheet( QString() );
   mDiff->clear();
   mShownDiff = QImage();

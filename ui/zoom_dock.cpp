@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "zoom_dock.h"
 
+#include "dock_parts.h"
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -8,7 +10,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -19,24 +20,9 @@ namespace gridshade
 
 namespace
 {
-QString notKnown()
-{
-  return QStringLiteral( "–" );
-}
-
-QLabel *valueLabel( QWidget *parent, const char *name )
-{
-  auto *label = new QLabel( notKnown(), parent );
-  label->setObjectName( QLatin1String( name ) );
-  label->setTextFormat( Qt::PlainText );
-  label->setWordWrap( true );
-  label->setTextInteractionFlags( Qt::TextSelectableByMouse );
-  return label;
-}
-
 QString msText( double ms )
 {
-  return ms >= 0 && std::isfinite( ms ) ? QLocale().toString( ms, 'f', 1 ) : notKnown();
+  return ms >= 0 && std::isfinite( ms ) ? QLocale().toString( ms, 'f', 1 ) : dockparts::notKnown();
 }
 
 QTableWidgetItem *cell( const QString &text, bool number )
@@ -54,16 +40,12 @@ ZoomDock::ZoomDock( QWidget *parent )
 {
   // Queued connections and QSignalSpy need the signal's enum known at run time.
   qRegisterMetaType<Centre>();
-  setObjectName( QStringLiteral( "GridshadeZoomDock" ) );
-  setWindowTitle( tr( "Gridshade Zoom" ) );
-  setAllowedAreas( Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea | Qt::BottomDockWidgetArea );
-
   auto *content = new QWidget();
   auto *layout = new QVBoxLayout( content );
   layout->addLayout( buildFigures( content ) );
   layout->addLayout( buildButtons( content ) );
 
-  mSweepStatus = valueLabel( content, "sweepStatus" );
+  mSweepStatus = dockparts::valueLabel( content, "sweepStatus" );
   mSweepStatus->setText( QString() );
   layout->addWidget( mSweepStatus );
 
@@ -82,13 +64,7 @@ ZoomDock::ZoomDock( QWidget *parent )
   mTable->setMinimumHeight( 120 );
   layout->addWidget( mTable, 1 );
 
-  auto *scroll = new QScrollArea( this );
-  scroll->setWidgetResizable( true );
-  scroll->setFrameShape( QFrame::NoFrame );
-  // Narrow docks wrap the labels instead of scrolling sideways.
-  scroll->setHorizontalScrollBarPolicy( Qt::ScrollBarAlwaysOff );
-  scroll->setWidget( content );
-  setWidget( scroll );
+  dockparts::frame( this, QStringLiteral( "GridshadeZoomDock" ), tr( "Gridshade Zoom" ), content );
 
   setLayerName( QString() );
 }
@@ -97,10 +73,10 @@ QFormLayout *ZoomDock::buildFigures( QWidget *content )
 {
   auto *form = new QFormLayout();
   form->setRowWrapPolicy( QFormLayout::WrapLongRows );
-  mLayer = valueLabel( content, "layerValue" );
-  mZoom = valueLabel( content, "zoomValue" );
-  mScale = valueLabel( content, "scaleValue" );
-  mPoints = valueLabel( content, "pointsValue" );
+  mLayer = dockparts::valueLabel( content, "layerValue" );
+  mZoom = dockparts::valueLabel( content, "zoomValue" );
+  mScale = dockparts::valueLabel( content, "scaleValue" );
+  mPoints = dockparts::valueLabel( content, "pointsValue" );
   form->addRow( tr( "Layer" ), mLayer );
   form->addRow( tr( "Zoom level" ), mZoom );
   form->addRow( tr( "Scale" ), mScale );
@@ -163,15 +139,15 @@ void ZoomDock::setLayerName( const QString &name )
 void ZoomDock::setView( double zoom, double scale )
 {
   const QLocale locale;
-  mZoom->setText( std::isfinite( zoom ) ? locale.toString( zoom, 'f', 2 ) : notKnown() );
-  mScale->setText( std::isfinite( scale ) && scale > 0 ? QStringLiteral( "1:%1" ).arg( locale.toString( std::llround( scale ) ) ) : notKnown() );
+  mZoom->setText( std::isfinite( zoom ) ? locale.toString( zoom, 'f', 2 ) : dockparts::notKnown() );
+  mScale->setText( std::isfinite( scale ) && scale > 0 ? QStringLiteral( "1:%1" ).arg( locale.toString( std::llround( scale ) ) ) : dockparts::notKnown() );
 }
 
 void ZoomDock::setPoints( qlonglong inView, qlonglong total )
 {
   const QLocale locale;
   if ( inView < 0 || total < 0 )
-    mPoints->setText( notKnown() );
+    mPoints->setText( dockparts::notKnown() );
   else if ( total == 0 )
     mPoints->setText( tr( "%1 of %2" ).arg( locale.toString( inView ), locale.toString( total ) ) );
   else
@@ -217,7 +193,7 @@ void ZoomDock::addSweepRow( const SweepRow &row )
   mTable->setItem( r, 2, cell( msText( row.firstMs ), true ) );
   mTable->setItem( r, 3, cell( msText( row.secondMs ), true ) );
   mTable->setItem( r, 4, cell( msText( row.shadeMs ), true ) );
-  QTableWidgetItem *points = cell( row.pointsInView >= 0 ? locale.toString( row.pointsInView ) : notKnown(), true );
+  QTableWidgetItem *points = cell( row.pointsInView >= 0 ? locale.toString( row.pointsInView ) : dockparts::notKnown(), true );
   if ( row.pointsInView >= 0 && row.pointsTotal >= 0 )
     points->setToolTip( tr( "%1 of %2" ).arg( locale.toString( row.pointsInView ), locale.toString( row.pointsTotal ) ) );
   mTable->setItem( r, 5, points );

@@ -54,9 +54,11 @@ DiagnosticsDocks::DiagnosticsDocks( QgisInterface *iface, const QString &menu, Q
 
 DiagnosticsDocks::~DiagnosticsDocks()
 {
+  // isHidden(), not isVisible(): at QGIS exit the main window is already hidden, which makes
+  // every dock invisible without the user having closed it.
   QgsSettings settings;
   for ( const auto &[dock, key] : std::as_const( mDocks ) )
-    settings.setValue( visibleKey( key ), dock->isVisible() );
+    settings.setValue( visibleKey( key ), !dock->isHidden() );
   for ( QAction *action : std::as_const( mActions ) )
     mIface->removePluginMenu( mMenu, action );
   // Controllers first (they hold the docks), then the docks, which the main window would

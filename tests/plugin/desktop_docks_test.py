@@ -98,6 +98,10 @@ else:
         s = float("nan")
     check(s >= 0.98, "SSIM with the golden %r (%s)" % (ssim.get("ssimValue"), ssim.get("descriptionValue")))
     check(run.returncode == 0, "QGIS exited with %d:\n%s" % (run.returncode, run.stdout[-3000:]))
+    # Unloading the plugin at exit keeps the docks' visibility for the next session.
+    ini = open(os.path.join(profile_root, "profiles/default/QGIS/QGIS3.ini"), encoding="utf-8").read()
+    for key in ("zoom", "performance", "ssim"):
+        check("docks\\%s\\visible=true" % key in ini, "the %s dock's visibility was not saved for the next session" % key)
 
 shot = os.path.join(out, "qgis_docks.png")
 if os.path.isfile(shot):
