@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Runs inside the QGIS desktop (`qgis --code`), driven by desktop_docks_test.py: opens the three
-Gridshade docks from the plugin's menu like a user, jumps to Z8, runs the sweep, compares with
-a golden in the SSIM dock, then saves a screenshot of the main window and the docks' values
+Gridshade docks from the plugin's menu like a user, jumps to Z8, runs the sweep, makes the SSIM
+dock's three comparisons (a saved render, CPU vs GPU, a golden), then saves a screenshot of the main window and the docks' values
 (JSON) into $GRIDSHADE_PROBE_OUT and quits QGIS.
 
 Each step waits for its condition on a timer (the GUI keeps running); a step that does not
@@ -20,7 +20,7 @@ OUT = os.environ["GRIDSHADE_PROBE_OUT"]
 GOLDEN = os.environ["GRIDSHADE_PROBE_GOLDEN"]
 DEADLINE_S = 150
 DOCKS = {"zoom": "GridshadeZoomDock", "performance": "GridshadePerformanceDock", "ssim": "GridshadeSsimDock"}
-state = {"step": 0, "started": time.monotonic(), "log": []}
+state = {"step": 0, "started": time.monotonic(), "log": [], "comparisons": {}}
 
 
 def dock(key):
@@ -96,20 +96,47 @@ def sweep_done():
     return status.startswith("Swept")
 
 
-def compare_golden():
-    d = dock("ssim")
-    d.findChild(QComboBox, "referenceCombo").setCurrentIndex(0)
-    d.findChild(QLineEdit, "goldenPath").setText(GOLDEN)
-    b = d.findChild(QPushButton, "compareButton")
-    if not b or not b.isEnabled():
+def click(key, name):
+    b = dock(key).findChild(QPushButton, name)
+    if not b or not b.isEnabled() or not b.isVisible():
         return False
     b.click()
     return True
 
 
-def compared():
-    value = label("ssim", "ssimValue") or ""
-    return value not in ("", "–", "Comparing…") or "red" in (label("ssim", "descriptionValue") or "")
+def choose_reference(index):
+    dock("ssim").findChild(QComboBox, "referenceCombo").setCurrentIndex(index)
+
+
+def save_render():
+    choose_reference(1)  # Saved render
+    state["saved"] = label("ssim", "savedValue")
+    return click("ssim", "saveButton")
+
+
+def saved():
+    return label("ssim", "savedValue") not in (state["saved"], None, "") and click("ssim", "compareButton")
+
+
+def compare_backends():
+    choose_reference(2)  # Other backend (CPU vs GPU)
+    return click("ssim", "compareButton")
+
+
+def compare_golden():
+    choose_reference(0)  # Golden image file
+    dock("ssim").findChild(QLineEdit, "goldenPath").setText(GOLDEN)
+    return click("ssim", "compareButton")
+
+
+def compared(name):
+    """Done when the result (or an error) is shown; keeps it under \a name."""
+    def check():
+        if not dock("ssim").findChild(QPushButton, "compareButton").isEnabled():
+            return False  # busy
+        state["comparisons"][name] = {k: label("ssim", k) for k in ("ssimValue", "worstValue", "pixelsValue", "descriptionValue")}
+        return True
+    return check
 
 
 def finish():
@@ -122,6 +149,7 @@ def finish():
     values["canvasExtent"] = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
     values["visible"] = {key: bool(dock(key) and dock(key).isVisible()) for key in DOCKS}
     values["log"] = state["log"]
+    values["comparisons"] = state["comparisons"]
     QApplication.processEvents()
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_docks.png"))
     with open(os.path.join(OUT, "values.json"), "w", encoding="utf-8") as f:
@@ -130,8 +158,10 @@ def finish():
 
 
 STEPS = [("open the docks from the menu", open_docks), ("jump to Z8", jump_z8), ("Z8 rendered", z8_shown),
-         ("start the sweep", sweep), ("sweep done", sweep_done), ("compare with the golden", compare_golden),
-         ("comparison shown", compared), ("screenshot", finish)]
+         ("start the sweep", sweep), ("sweep done", sweep_done),
+         ("save the current render", save_render), ("compare with the saved render", saved), ("saved compared", compared("saved")),
+         ("compare CPU with GPU", compare_backends), ("backends compared", compared("backends")),
+         ("compare with the golden", compare_golden), ("golden compared", compared("golden")), ("screenshot", finish)]
 
 
 def tick():

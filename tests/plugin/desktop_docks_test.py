@@ -4,13 +4,14 @@
 scripts/install_plugin.sh into a throwaway profile: QGIS opens a project holding a density
 layer of the standard scene (1e6 points, the plugin goldens' layer), and desktop_docks_probe.py
 (run by `qgis --code`) opens the Zoom, Performance and SSIM docks from the plugin's menu, jumps
-to Z8, sweeps Z0-Z12, compares the view with goldens/plugin/density_z8.png and saves a
-screenshot of the window.
+to Z8, sweeps Z0-Z12, compares the view with a saved render, CPU with GPU and
+goldens/plugin/density_z8.png, and saves a screenshot of the window.
 
 Asserts: the three docks exist and are visible, show the Z8 zoom level, points in view equal to
 a brute-force count on the scene, a render's time split, four sweep rows with the brute-force
-counts of each standard zoom, an SSIM of the Z8 render against its golden >= 0.98, and that QGIS
-quits cleanly (the plugin unloads its docks). The screenshot is the user guide's picture:
+counts of each standard zoom, an SSIM of the Z8 render against its golden >= 0.98, SSIM 1 with no
+differing pixel against the saved render and between CPU and GPU, and that QGIS quits cleanly
+(the plugin unloads its docks and keeps their visibility for the next session). The screenshot is the user guide's picture:
 GRIDSHADE_UPDATE_DOCS=1 copies it to docs/_static/diagnostics_docks.png (look at it first).
 
 Usage: desktop_docks_test.py <source dir> <build dir>
@@ -97,6 +98,15 @@ else:
     except ValueError:
         s = float("nan")
     check(s >= 0.98, "SSIM with the golden %r (%s)" % (ssim.get("ssimValue"), ssim.get("descriptionValue")))
+    # The same view rendered again, and on the other backend (Mesa's lavapipe under Xvfb): the
+    # counts are identical, so are the pictures.
+    comparisons = values.get("comparisons", {})
+    print("comparisons:", json.dumps(comparisons, indent=1, ensure_ascii=False))
+    for name in ("saved", "backends"):
+        c = comparisons.get(name, {})
+        check(c.get("ssimValue") == "1.000000" and (c.get("pixelsValue") or "").startswith("0 of"),
+              "%s comparison: %s" % (name, c))
+    check("GPU" in comparisons.get("backends", {}).get("descriptionValue", ""), "CPU vs GPU names no GPU: %s" % comparisons.get("backends"))
     check(run.returncode == 0, "QGIS exited with %d:\n%s" % (run.returncode, run.stdout[-3000:]))
     # Unloading the plugin at exit keeps the docks' visibility for the next session.
     ini = open(os.path.join(profile_root, "profiles/default/QGIS/QGIS3.ini"), encoding="utf-8").read()
