@@ -27,6 +27,9 @@ mkdir -p "$dest" "$profile/QGIS"
 # Copy, never symlink: a rebuild must not change a running QGIS's library under it.
 cp -f "$lib" "$dest/libgridshade.so.new" && mv -f "$dest/libgridshade.so.new" "$dest/libgridshade.so"
 cp -f "$root"/python/gridshade_loader/*.py "$dest/"
+# The console package (`import gridshade`), which the loader puts on sys.path.
+mkdir -p "$dest/gridshade"
+cp -f "$root"/python/gridshade/*.py "$dest/gridshade/"
 
 # metadata.txt: the top-level one is the single source of truth (version, description, ...);
 # only the name and the processing flag differ for the loader.

@@ -13,6 +13,8 @@ PACKAGES=(
   libbenchmark-dev valgrind time
   # docs and the numpy reference of Datashader's shading
   python3-sphinx python3-numpy python3-pil
+  # the Python console package's optional inputs, tested by plugin.python_console
+  python3-xarray python3-rioxarray python3-dask
   # the QGIS 3.22 SDK and runtime (plugin/, qgis_process, PyQGIS) and GDAL
   libqgis-dev qgis qgis-providers python3-qgis gdal-bin libgdal-dev xvfb xauth
   # GPU backend: Qt's private RHI headers, the Vulkan loader and headers, the GLSL to SPIR-V

@@ -8,8 +8,15 @@ so the desktop C++ plugin and this loader may both be active.
 """
 import ctypes
 import os
+import sys
 
 _LIBRARY_NAME = "libgridshade.so"
+
+# The console package `gridshade` is installed inside this folder: make `import gridshade` work
+# in the QGIS Python console (and in standalone PyQGIS once this loader is imported).
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if os.path.isdir(os.path.join(_HERE, "gridshade")) and _HERE not in sys.path:
+    sys.path.append(_HERE)
 
 
 def library_path():
