@@ -9,30 +9,18 @@ usage: array_ingestion_test.py SOURCE_DIR BUILD_DIR
 import gc
 import os
 import sys
-import tempfile
 
 SOURCE, BUILD = sys.argv[1], sys.argv[2]
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["QGIS_CUSTOM_CONFIG_PATH"] = tempfile.mkdtemp(prefix="gridshade_arrays_")
-os.environ["GRIDSHADE_LIBRARY"] = os.path.join(BUILD, "plugin/libgridshade.so")
-sys.path.insert(0, os.path.join(SOURCE, "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pyqgis_support  # noqa: E402
 
+app = pyqgis_support.start(SOURCE, BUILD, "gridshade_arrays_")
+check = pyqgis_support.Checks()
 import numpy as np  # noqa: E402
 from osgeo import gdal  # noqa: E402
-from qgis.core import QgsApplication, QgsProject, QgsRectangle  # noqa: E402
+from qgis.core import QgsProject, QgsRectangle  # noqa: E402
 
-QgsApplication.setPrefixPath("/usr", True)
-app = QgsApplication([], False)
-app.initQgis()
 from gridshade_loader.arrays import add_array, array_uri  # noqa: E402
-
-failures = []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        failures.append(message)
 
 
 def value(layer, band, row, col):
@@ -77,10 +65,5 @@ try:
 except ValueError as e:
     check("CRS" in str(e), "clear error: %s" % e)
 
-# Layers go before QGIS does (their providers must not outlive the application).
 layer = None
-QgsProject.instance().removeAllMapLayers()
-gc.collect()
-app.exitQgis()
-print("%d failures" % len(failures))
-sys.exit(1 if failures else 0)
+sys.exit(check.finish(app))

@@ -18,26 +18,15 @@ import sys
 import tempfile
 
 SOURCE, BUILD = sys.argv[1], sys.argv[2]
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["QGIS_CUSTOM_CONFIG_PATH"] = tempfile.mkdtemp(prefix="gridshade_console_")
-os.environ["GRIDSHADE_LIBRARY"] = os.path.join(BUILD, "plugin/libgridshade.so")
-sys.path.insert(0, os.path.join(SOURCE, "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pyqgis_support  # noqa: E402
 
+app = pyqgis_support.start(SOURCE, BUILD, "gridshade_console_")
+check = pyqgis_support.Checks()
 import numpy as np  # noqa: E402
-from qgis.core import QgsApplication, QgsPointXY, QgsProject, QgsRaster  # noqa: E402
+from qgis.core import QgsPointXY, QgsRaster  # noqa: E402
 
-QgsApplication.setPrefixPath("/usr", True)
-app = QgsApplication([], False)
-app.initQgis()
 import gridshade  # noqa: E402
-
-failures = []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message)
-    if not condition:
-        failures.append(message)
 
 
 def raises(call, fragment, kind=gridshade.GridshadeError):
@@ -167,8 +156,4 @@ check(probe.returncode == 0 and probe.stdout.strip().startswith(plugins), "insta
       % (probe.stdout.strip() or probe.stderr.strip()[-300:]))
 
 layer = kept = copied = flipped = None
-QgsProject.instance().removeAllMapLayers()
-gc.collect()
-app.exitQgis()
-print("%d failures" % len(failures))
-sys.exit(1 if failures else 0)
+sys.exit(check.finish(app))

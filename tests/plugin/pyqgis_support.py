@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Shared start of the standalone PyQGIS tests (Debian's /usr/bin/python3): a throwaway profile,
+the built library for the `gridshade` package, an offscreen QgsApplication, and the ok/FAIL
+check list that decides the exit status."""
+import os
+import sys
+import tempfile
+
+
+def start(source, build, prefix):
+    """Starts QGIS for a test named by \a prefix; returns the QgsApplication."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = tempfile.mkdtemp(prefix=prefix)
+    os.environ["GRIDSHADE_LIBRARY"] = os.path.join(build, "plugin/libgridshade.so")
+    sys.path.insert(0, os.path.join(source, "python"))
+    from qgis.core import QgsApplication
+    QgsApplication.setPrefixPath("/usr", True)
+    app = QgsApplication([], False)
+    app.initQgis()
+    return app
+
+
+class Checks:
+    """ok/FAIL lines and the failures among them."""
+
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, condition, message):
+        print(("ok   " if condition else "FAIL ") + message)
+        if not condition:
+            self.failures.append(message)
+
+    def finish(self, app):
+        """Removes the layers before QGIS goes (providers must not outlive it), exits QGIS and
+        returns the exit status."""
+        import gc
+        from qgis.core import QgsProject
+        QgsProject.instance().removeAllMapLayers()
+        gc.collect()
+        app.exitQgis()
+        print("%d failures" % len(self.failures))
+        return 1 if self.failures else 0
