@@ -21,8 +21,8 @@ ZoomController::ZoomController( QgisInterface *iface, ZoomDock *dock, QObject *p
   , mRunner( new SnapshotRunner( this ) )
 {
   QgsMapCanvas *canvas = mIface->mapCanvas();
+  // extentsChanged covers scale changes too (a new scale is a new extent): one update per view.
   connect( canvas, &QgsMapCanvas::extentsChanged, this, &ZoomController::updateView );
-  connect( canvas, &QgsMapCanvas::scaleChanged, this, &ZoomController::updateView );
   connect( canvas, &QgsMapCanvas::destinationCrsChanged, this, &ZoomController::updateView );
   connect( mDock, &ZoomDock::zoomRequested, this, &ZoomController::jump );
   connect( mDock, &ZoomDock::sweepRequested, this, &ZoomController::sweep );

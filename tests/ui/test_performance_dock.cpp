@@ -2,6 +2,8 @@
 // The performance dock headless: a render's figures as text, history and chart growth, the
 // export and clear buttons, the chart's scale and that it paints something.
 #include "performance_dock.h"
+
+#include "dock_test_support.h"
 #include "render_chart.h"
 
 #include <QLabel>
@@ -75,24 +77,17 @@ RenderRecord timed( double shadeMs )
 
 QPushButton *TestPerformanceDock::button( const QString &label ) const
 {
-  for ( QPushButton *b : mDock->findChildren<QPushButton *>() )
-  {
-    if ( b->text() == label )
-      return b;
-  }
-  return nullptr;
+  return test::buttonWithText( mDock, label );
 }
 
 void TestPerformanceDock::initTestCase()
 {
-  QLocale::setDefault( QLocale( QLocale::English, QLocale::UnitedStates ) );
+  test::pinEnglishLocale();
 }
 
 void TestPerformanceDock::init()
 {
-  mDock = new PerformanceDock();
-  mDock->resize( 360, 560 );
-  mDock->show();
+  mDock = test::shownDock<PerformanceDock>( 360, 560 );
 }
 
 void TestPerformanceDock::cleanup()

@@ -3,6 +3,8 @@
 // arguments, an outcome's texts and outlined diff image, and an error.
 #include "ssim_dock.h"
 
+#include "dock_test_support.h"
+
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -62,14 +64,12 @@ SsimOutcome outcome()
 
 void TestSsimDock::initTestCase()
 {
-  QLocale::setDefault( QLocale( QLocale::English, QLocale::UnitedStates ) );
+  test::pinEnglishLocale();
 }
 
 void TestSsimDock::init()
 {
-  mDock = new SsimDock();
-  mDock->resize( 360, 700 );
-  mDock->show();
+  mDock = test::shownDock<SsimDock>( 360, 700 );
 }
 
 void TestSsimDock::cleanup()

@@ -3,6 +3,8 @@
 // enablement, and the sweep table.
 #include "zoom_dock.h"
 
+#include "dock_test_support.h"
+
 #include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
@@ -40,25 +42,17 @@ class TestZoomDock : public QObject
 
 QPushButton *TestZoomDock::button( const QString &text ) const
 {
-  for ( QPushButton *b : mDock->findChildren<QPushButton *>() )
-  {
-    if ( b->text() == text )
-      return b;
-  }
-  return nullptr;
+  return test::buttonWithText( mDock, text );
 }
 
 void TestZoomDock::initTestCase()
 {
-  // Figures are formatted with the default locale; pin it so that grouping is ','.
-  QLocale::setDefault( QLocale( QLocale::English, QLocale::UnitedStates ) );
+  test::pinEnglishLocale();
 }
 
 void TestZoomDock::init()
 {
-  mDock = new ZoomDock();
-  mDock->resize( 360, 600 );
-  mDock->show();
+  mDock = test::shownDock<ZoomDock>( 360, 600 );
 }
 
 void TestZoomDock::cleanup()
