@@ -102,9 +102,23 @@ void DensityLayer::attachSource()
 
 void DensityLayer::attachRaster()
 {
-  mRasterPool = std::make_shared<RasterReaderPool>( mSettings.raster );
   mRasterExtent = QgsRectangle();
   setSource( mSettings.raster );
+  RasterOverrides overrides;
+  overrides.hasNodata = mSettings.hasNodata;
+  overrides.nodata = mSettings.nodata;
+  if ( !mSettings.rasterCrs.isEmpty() )
+  {
+    QgsCoordinateReferenceSystem crs;
+    if ( !crs.createFromUserInput( mSettings.rasterCrs ) || !crs.isValid() )
+    {
+      mError = QStringLiteral( "the crs option '%1' is not a CRS QGIS knows: give an EPSG code such as EPSG:4326, WKT or a PROJ string" )
+                 .arg( mSettings.rasterCrs );
+      return;
+    }
+    overrides.crsWkt = crs.toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+  }
+  mRasterPool = std::make_shared<RasterReaderPool>( mSettings.raster, overrides );
   // Opened once here for the CRS and extent; the reader goes back to the pool for renders.
   RasterReaderPool::Handle probe = mRasterPool->acquire();
   if ( !probe->status() )
@@ -137,6 +151,7 @@ Status DensityLayer::setSettings( const DensitySettings &settings )
     return st;
   const bool newSource = settings.layerId != mSettings.layerId || settings.source != mSettings.source
                          || settings.providerKey != mSettings.providerKey || settings.raster != mSettings.raster
+                         || settings.rasterCrs != mSettings.rasterCrs || settings.hasNodata != mSettings.hasNodata || settings.nodata != mSettings.nodata
                          || settings.band != mSettings.band;
   const bool newFields = settings.valueField != mSettings.valueField || settings.categoryField != mSettings.categoryField;
   mSettings = settings;

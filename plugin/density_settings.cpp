@@ -23,6 +23,10 @@ QString DensitySettings::toUri() const
     q.addQueryItem( QStringLiteral( "band" ), QString::number( band ) );
     q.addQueryItem( QStringLiteral( "agg" ), downsampleName( agg ) );
     q.addQueryItem( QStringLiteral( "interpolate" ), upsampleName( interpolate ) );
+    if ( !rasterCrs.isEmpty() )
+      q.addQueryItem( QStringLiteral( "crs" ), QString::fromLatin1( QUrl::toPercentEncoding( rasterCrs ) ) );
+    if ( hasNodata )
+      q.addQueryItem( QStringLiteral( "nodata" ), QString::number( nodata, 'g', 17 ) );
   }
   else
     q.addQueryItem( QStringLiteral( "reduction" ), reductionName( reduction ) );
@@ -98,8 +102,16 @@ Status DensitySettings::fromUri( const QString &uri, DensitySettings &out )
       ok = parseDownsample( value, s.agg );
     else if ( key == QLatin1String( "interpolate" ) )
       ok = parseUpsample( value, s.interpolate );
+    else if ( key == QLatin1String( "crs" ) )
+      s.rasterCrs = value;
+    else if ( key == QLatin1String( "nodata" ) )
+    {
+      s.hasNodata = !value.isEmpty();
+      if ( s.hasNodata )
+        s.nodata = value.toDouble( &ok );
+    }
     else
-      return Status::error( QStringLiteral( "unknown density layer option '%1' in '%2': use layer, source, provider, reduction, value, category, how, cmap, span, alpha, min_alpha, spread, dynspread, opacity, backend, raster, band, agg, interpolate" )
+      return Status::error( QStringLiteral( "unknown density layer option '%1' in '%2': use layer, source, provider, reduction, value, category, how, cmap, span, alpha, min_alpha, spread, dynspread, opacity, backend, raster, band, agg, interpolate, crs, nodata" )
                               .arg( rawKey, uri ) );
     if ( !ok )
       return Status::error( QStringLiteral( "invalid value '%1' for density layer option '%2'" ).arg( value, key ) );
@@ -127,6 +139,8 @@ Status DensitySettings::toEngine( AggregateSettings &aggregation, ShadeSettings 
   aggregation.backend = backend;
   if ( isRaster() && ( !layerId.isEmpty() || !source.isEmpty() ) )
     return Status::error( QStringLiteral( "a density layer draws points (layer, source) or a raster (raster), not both: remove one of them" ) );
+  if ( !isRaster() && ( !rasterCrs.isEmpty() || hasNodata ) )
+    return Status::error( QStringLiteral( "the options crs and nodata apply to a raster source (raster=...): points take the CRS of their layer" ) );
   if ( isRaster() && band < 1 )
     return Status::error( QStringLiteral( "band %1 is invalid: raster bands count from 1" ).arg( band ) );
   const bool needsValue = !isRaster() && reductionNeedsValues( reduction );

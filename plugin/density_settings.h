@@ -22,7 +22,8 @@ namespace gridshade
  * `source=/data/points.gpkg|layername=pts&provider=ogr&reduction=mean&value=price&cmap=viridis`
  * or `layer=<project layer id>&how=log`; a raster instead of points:
  * `raster=/data/dem.tif&band=1&agg=mean&interpolate=linear&how=linear` (Datashader's
- * Canvas.raster options). Unknown keys are an error (typos must not pass silently). A plain
+ * Canvas.raster options), with `crs=EPSG:32632` and `nodata=0` replacing what the raster says of
+ * itself (arrays from the Python console carry no CRS). Unknown keys are an error (typos must not pass silently). A plain
  * value; any thread.
  */
 struct DensitySettings
@@ -48,6 +49,9 @@ struct DensitySettings
     int band = 1;                          //!< the raster band drawn
     RasterDownsample agg = RasterDownsample::Mean;       //!< raster cells -> one pixel
     RasterUpsample interpolate = RasterUpsample::Linear; //!< one raster cell -> several pixels
+    QString rasterCrs;                     //!< the raster's CRS when it has none (or a wrong one): EPSG code, WKT, PROJ
+    bool hasNodata = false;                //!< a raster value drawn as nothing (e.g. a count aggregate's 0)
+    double nodata = 0;
 
     bool isRaster() const { return !raster.isEmpty(); }
 

@@ -21,27 +21,31 @@ Status arrayDatasetUri( const ArrayRaster &array, QString &uri )
     case GDT_Byte:
     case GDT_UInt16:
     case GDT_Int16:
+    case GDT_UInt32:
+    case GDT_Int32:
     case GDT_Float32:
     case GDT_Float64:
       break;
     default:
-      return Status::error( QStringLiteral( "arrays of %1 are not supported: use uint8, uint16, int16, float32 or float64" )
+      return Status::error( QStringLiteral( "arrays of %1 are not supported: use uint8, uint16, int16, uint32, int32, float32 or float64" )
                               .arg( QString::fromLatin1( GDALGetDataTypeName( array.type ) ) ) );
   }
   const qint64 size = GDALGetDataTypeSizeBytes( array.type );
   const qint64 pixelOffset = array.pixelInterleaved ? size * array.bands : size;
   const qint64 lineOffset = pixelOffset * array.width;
   const qint64 bandOffset = array.pixelInterleaved ? size : lineOffset * array.height;
-  const double *g = array.geoTransform;
+  // Bottom-up rows: start at the last row in memory (the northernmost) and step back. Band
+  // offsets stay positive: every band is flipped the same way.
+  const quintptr start = reinterpret_cast<quintptr>( array.data ) + ( array.bottomUp ? lineOffset * ( array.height - 1 ) : 0 );  const double *g = array.geoTransform;
   uri = QStringLiteral( "MEM:::DATAPOINTER=%1,PIXELS=%2,LINES=%3,BANDS=%4,DATATYPE=%5,PIXELOFFSET=%6,LINEOFFSET=%7,BANDOFFSET=%8,"
                         "GEOTRANSFORM=%9/%10/%11/%12/%13/%14" )
-          .arg( reinterpret_cast<quintptr>( array.data ) )
+          .arg( start )
           .arg( array.width )
           .arg( array.height )
           .arg( array.bands )
           .arg( QString::fromLatin1( GDALGetDataTypeName( array.type ) ) )
           .arg( pixelOffset )
-          .arg( lineOffset )
+          .arg( array.bottomUp ? -lineOffset : lineOffset )
           .arg( bandOffset )
           .arg( g[0], 0, 'g', 17 )
           .arg( g[1], 0, 'g', 17 )
@@ -91,8 +95,8 @@ std::unique_ptr<QgsRasterLayer> createArrayLayer( const ArrayRaster &array, cons
 
 } // namespace gridshade
 
-int gridshade_array_uri( const void *data, int gdalType, int width, int height, int bands, int pixelInterleaved, const double *geoTransform,
-                         char *out, int outSize )
+int gridshade_array_uri( const void *data, int gdalType, int width, int height, int bands, int pixelInterleaved, int bottomUp,
+                         const double *geoTransform, char *out, int outSize )
 {
   if ( !out || outSize < 1 )
     return 0;
@@ -103,6 +107,7 @@ int gridshade_array_uri( const void *data, int gdalType, int width, int height, 
   array.height = height;
   array.bands = bands;
   array.pixelInterleaved = pixelInterleaved != 0;
+  array.bottomUp = bottomUp != 0;
   if ( geoTransform )
     std::memcpy( array.geoTransform, geoTransform, sizeof array.geoTransform );
   QString uri;

@@ -23,11 +23,15 @@ namespace gridshade
 struct ArrayRaster
 {
     const void *data = nullptr;
-    GDALDataType type = GDT_Float64; //!< Byte, UInt16, Int16, Float32 or Float64
+    GDALDataType type = GDT_Float64; //!< Byte, UInt16, Int16, UInt32, Int32, Float32 or Float64
     int width = 0;
     int height = 0;
     int bands = 1;
     bool pixelInterleaved = false;
+    //! Rows stored south to north (Datashader's and NetCDF's y ascending): \a data is the
+    //! southernmost row and the view steps backwards through memory (a negative line offset), so
+    //! the dataset is north-up without a copy. The geotransform is the north-up one.
+    bool bottomUp = false;
     double geoTransform[6] = { 0, 1, 0, 0, 0, -1 };
     QString crs;                     //!< anything QGIS reads: "EPSG:32632", WKT, a PROJ string
     bool hasNodata = false;
@@ -58,8 +62,8 @@ extern "C"
   /**
    * For ctypes (the Python console): writes the MEM open string of an array into \a out
    * (\a outSize bytes) and returns 1, or 0 with the error message in \a out. \a gdalType is a
-   * GDALDataType value; \a geoTransform six doubles.
+   * GDALDataType value; \a bottomUp as ArrayRaster::bottomUp; \a geoTransform six doubles.
    */
   int gridshade_array_uri( const void *data, int gdalType, int width, int height, int bands, int pixelInterleaved,
-                           const double *geoTransform, char *out, int outSize );
+                           int bottomUp, const double *geoTransform, char *out, int outSize );
 }

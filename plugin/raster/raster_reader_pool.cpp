@@ -4,8 +4,9 @@
 namespace gridshade
 {
 
-RasterReaderPool::RasterReaderPool( const QString &gdalSource )
+RasterReaderPool::RasterReaderPool( const QString &gdalSource, const RasterOverrides &overrides )
   : mSource( gdalSource )
+  , mOverrides( overrides )
 {}
 
 RasterReaderPool::Handle RasterReaderPool::acquire()
@@ -20,7 +21,7 @@ RasterReaderPool::Handle RasterReaderPool::acquire()
     }
   }
   if ( !reader )
-    reader = std::make_unique<RasterWindowReader>( mSource );
+    reader = std::make_unique<RasterWindowReader>( mSource, mOverrides );
   // The pool outlives no handle: renderers hold the pool by shared_ptr while they read.
   return Handle( reader.release(), [this]( RasterWindowReader *r ) { release( r ); } );
 }

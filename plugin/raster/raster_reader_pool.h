@@ -23,7 +23,7 @@ namespace gridshade
 class RasterReaderPool
 {
   public:
-    explicit RasterReaderPool( const QString &gdalSource );
+    explicit RasterReaderPool( const QString &gdalSource, const RasterOverrides &overrides = RasterOverrides() );
 
     //! A reader returned to the pool when the handle goes out of scope.
     using Handle = std::unique_ptr<RasterWindowReader, std::function<void( RasterWindowReader * )>>;
@@ -36,6 +36,7 @@ class RasterReaderPool
     void release( RasterWindowReader *reader );
 
     QString mSource;
+    RasterOverrides mOverrides;
     QMutex mMutex;
     std::vector<std::unique_ptr<RasterWindowReader>> mFree;
     //! Readers kept at most: one per render thread is plenty.

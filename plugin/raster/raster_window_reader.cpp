@@ -5,6 +5,7 @@
 #include <qgsrectangle.h>
 
 #include <gdal.h>
+#include <gdal_utils.h>
 
 #include <QList>
 
@@ -87,12 +88,42 @@ RasterWindowReader::RasterWindowReader( const QString &gdalSource )
   open( gdalSource );
 }
 
+RasterWindowReader::RasterWindowReader( const QString &gdalSource, const RasterOverrides &overrides )
+  : mOverrides( overrides )
+{
+  open( gdalSource );
+}
+
 RasterWindowReader::~RasterWindowReader()
 {
-  if ( mFullResolution )
-    GDALClose( static_cast<GDALDatasetH>( mFullResolution ) );
-  if ( mDataset )
-    GDALClose( static_cast<GDALDatasetH>( mDataset ) );
+  // A VRT before the dataset it reads.
+  for ( void *ds : { mFullResolution, mFullResolutionSource, mDataset, mSourceDataset } )
+  {
+    if ( ds )
+      GDALClose( static_cast<GDALDatasetH>( ds ) );
+  }
+}
+
+void *RasterWindowReader::applyOverrides( void *dataset ) const
+{
+  QByteArray wkt = mOverrides.crsWkt.toUtf8();
+  QByteArray nodata = QByteArray::number( mOverrides.nodata, 'g', 17 );
+  QList<QByteArray> args { "-of", "VRT" };
+  if ( !wkt.isEmpty() )
+    args << "-a_srs" << wkt;
+  if ( mOverrides.hasNodata )
+    args << "-a_nodata" << nodata;
+  std::vector<char *> argv;
+  for ( QByteArray &a : args )
+    argv.push_back( a.data() );
+  argv.push_back( nullptr );
+  GDALTranslateOptions *options = GDALTranslateOptionsNew( argv.data(), nullptr );
+  if ( !options )
+    return nullptr;
+  // An empty name keeps the VRT in memory: nothing is written next to the source.
+  GDALDatasetH vrt = GDALTranslate( "", static_cast<GDALDatasetH>( dataset ), options, nullptr );
+  GDALTranslateOptionsFree( options );
+  return vrt;
 }
 
 void RasterWindowReader::open( const QString &source )
@@ -106,6 +137,16 @@ void RasterWindowReader::open( const QString &source )
   {
     mStatus = Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( source, lastGdalError() ) );
     return;
+  }
+  if ( mOverrides.any() )
+  {
+    mSourceDataset = mDataset;
+    mDataset = applyOverrides( mSourceDataset );
+    if ( !mDataset )
+    {
+      mStatus = Status::error( QStringLiteral( "cannot assign the CRS or nodata value to raster '%1': %2" ).arg( source, lastGdalError() ) );
+      return;
+    }
   }
   GDALDatasetH ds = static_cast<GDALDatasetH>( mDataset );
   mWidth = GDALGetRasterXSize( ds );
@@ -234,6 +275,13 @@ Status RasterWindowReader::readLevel( int level, const QList<int> &bands, const 
     mFullResolution = GDALOpenEx( mSource.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, options, nullptr );
     if ( !mFullResolution )
       return Status::error( QStringLiteral( "cannot open '%1' without overviews: %2" ).arg( mSource, lastGdalError() ) );
+    if ( mOverrides.any() )
+    {
+      mFullResolutionSource = mFullResolution;
+      mFullResolution = applyOverrides( mFullResolutionSource );
+      if ( !mFullResolution )
+        return Status::error( QStringLiteral( "cannot assign the CRS or nodata value to raster '%1': %2" ).arg( mSource, lastGdalError() ) );
+    }
   }
   return readBands( mFullResolution, -1, bands, window, outSize, method, out );
 }

@@ -48,6 +48,21 @@ struct PixelWindow
     bool operator==( const PixelWindow &o ) const { return x == o.x && y == o.y && width == o.width && height == o.height; }
 };
 
+/**
+ * What a source says about itself that the user overrides: its CRS (for sources that carry
+ * none, such as arrays from the Python console) and its nodata value (a Datashader count
+ * aggregate's 0). Applied through an in-memory VRT over the source, so GDAL's decimated reads
+ * leave nodata out and the file itself is never written.
+ */
+struct RasterOverrides
+{
+    QString crsWkt;         //!< empty: the source's own
+    bool hasNodata = false;
+    double nodata = 0;
+
+    bool any() const { return !crsWkt.isEmpty() || hasNodata; }
+};
+
 //! The result of a windowed read: float64 values, band after band, rows north-up, with the
 //! geotransform of the returned grid (not of the source).
 struct RasterArray
@@ -79,6 +94,8 @@ class RasterWindowReader
     explicit RasterWindowReader( const QgsRasterDataProvider *provider );
     //! The same on a GDAL dataset name (a file path, a VRT, a /vsimem/ file).
     explicit RasterWindowReader( const QString &gdalSource );
+    //! The same with the source's CRS and/or nodata replaced (see RasterOverrides).
+    RasterWindowReader( const QString &gdalSource, const RasterOverrides &overrides );
     ~RasterWindowReader();
     RasterWindowReader( const RasterWindowReader & ) = delete;
     RasterWindowReader &operator=( const RasterWindowReader & ) = delete;
@@ -162,6 +179,8 @@ class RasterWindowReader
     };
 
     void open( const QString &source );
+    //! \a dataset itself, or an in-memory VRT over it carrying the overrides (null on failure).
+    void *applyOverrides( void *dataset ) const;
     Status checkBands( const QList<int> &bands ) const;
     QList<int> bandsOrAll( const QList<int> &bands ) const;
     Status ioWindow( const PixelWindow &window, const QSize &outSize, Resampling method, IoWindow &io ) const;
@@ -176,7 +195,10 @@ class RasterWindowReader
                       RasterArray &out ) const;
 
     void *mDataset = nullptr; // GDALDatasetH
+    void *mSourceDataset = nullptr; // the opened source when mDataset is a VRT over it (overrides)
+    mutable void *mFullResolutionSource = nullptr; // likewise for mFullResolution
     QString mSource;
+    RasterOverrides mOverrides;
     mutable void *mFullResolution = nullptr; // GDALDatasetH opened with OVERVIEW_LEVEL=NONE, on demand
     Status mStatus;
     int mWidth = 0;

@@ -6,11 +6,12 @@ import os
 
 from ._errors import GridshadeError
 
-# GDALDataType codes of the dtypes GDAL 3.6 reads in place (the C++ side accepts these).
-ZERO_COPY_DTYPES = {"uint8": 1, "uint16": 2, "int16": 3, "float32": 6, "float64": 7}
+# GDALDataType codes of the dtypes that GDAL 3.6 reads in place and QGIS 3.22 draws (the C++
+# side accepts these).
+ZERO_COPY_DTYPES = {"uint8": 1, "uint16": 2, "int16": 3, "uint32": 4, "int32": 5, "float32": 6, "float64": 7}
 # The explicit copy path: what other dtypes become.
-_COPY_TO = {"bool": "uint8", "int8": "int16", "uint32": "float64", "int32": "float64", "int64": "float64",
-            "uint64": "float64", "float16": "float32"}
+_COPY_TO = {"bool": "uint8", "int8": "int16", "int64": "float64", "uint64": "float64", "float16": "float32"}
+_SUPPORTED = "uint8, uint16, int16, uint32, int32, float32 or float64"
 _KEEP = {}  # layer id -> array: the memory lives as long as the layer
 _LIB = None
 
@@ -31,7 +32,8 @@ def _lib():
         _LIB = ctypes.PyDLL(path)
         _LIB.gridshade_array_uri.restype = ctypes.c_int
         _LIB.gridshade_array_uri.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                                             ctypes.POINTER(ctypes.c_double), ctypes.c_char_p, ctypes.c_int]
+                                             ctypes.c_int, ctypes.POINTER(ctypes.c_double), ctypes.c_char_p, ctypes.c_int]
+        _LIB.gridshade_register.restype = ctypes.c_int
     return _LIB
 
 
@@ -44,7 +46,7 @@ def prepare(array, copy):
         return array, False
     target = name if name in ZERO_COPY_DTYPES else _COPY_TO.get(name)
     if target is None:
-        raise GridshadeError("arrays of %s cannot be shown: use uint8, uint16, int16, float32 or float64" % array.dtype)
+        raise GridshadeError("arrays of %s cannot be shown: use %s" % (array.dtype, _SUPPORTED))
     if not copy:
         reason = ("is not C-contiguous (a slice, a transpose or a flip)" if name in ZERO_COPY_DTYPES
                   else "has dtype %s, which GDAL cannot read in place" % name)
@@ -54,11 +56,12 @@ def prepare(array, copy):
     return np.ascontiguousarray(array, dtype=target), True
 
 
-def array_uri(array, transform, pixel_interleaved=False):
+def array_uri(array, transform, pixel_interleaved=False, bottom_up=False):
     """The GDAL MEM open string viewing a C-contiguous 2-D (y, x) or 3-D array: (band, y, x), or
-    (y, x, band) with pixel_interleaved."""
+    (y, x, band) with pixel_interleaved. bottom_up: the rows are stored south to north (the
+    view starts at the last row and steps back; still no copy); the transform stays north-up's."""
     if array.dtype.name not in ZERO_COPY_DTYPES:
-        raise GridshadeError("arrays of %s are not supported in place: use uint8, uint16, int16, float32 or float64" % array.dtype)
+        raise GridshadeError("arrays of %s are not supported in place: use %s" % (array.dtype, _SUPPORTED))
     if not array.flags["C_CONTIGUOUS"]:
         raise GridshadeError("the array is not C-contiguous: pass numpy.ascontiguousarray(a) (an explicit copy)")
     if array.ndim == 2:
@@ -72,7 +75,7 @@ def array_uri(array, transform, pixel_interleaved=False):
     gt = (ctypes.c_double * 6)(*[float(v) for v in transform])
     out = ctypes.create_string_buffer(1024)
     ok = _lib().gridshade_array_uri(array.__array_interface__["data"][0], ZERO_COPY_DTYPES[array.dtype.name], width, height, bands,
-                                    1 if pixel_interleaved else 0, gt, out, len(out))
+                                    1 if pixel_interleaved else 0, 1 if bottom_up else 0, gt, out, len(out))
     if not ok:
         raise GridshadeError(out.value.decode())
     return out.value.decode()
@@ -83,15 +86,17 @@ def add_array(array, transform, crs, name="array", pixel_interleaved=False, copy
     default) and returns it.
 
     \a transform is GDAL's geotransform (x0, dx, rx, y0, ry, dy) or an affine.Affine (rasterio,
-    rioxarray); \a crs anything QGIS reads (an EPSG code, WKT, a PROJ string). Arrays that are not
-    C-contiguous or not of a dtype GDAL reads in place raise an error unless copy=True, which
-    shows a converted copy instead. \a metadata (a dict) is kept on the layer (see set_metadata)."""
-    from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer
+    rioxarray); a positive dy (rows from south to north, the origin at the bottom-left corner)
+    is shown north-up by a flipped view, without a copy. \a crs is anything QGIS reads (an EPSG
+    code, WKT, a PROJ string). Arrays that are not C-contiguous or not of a dtype GDAL reads in
+    place raise an error unless copy=True, which shows a converted copy instead. \a metadata (a
+    dict) is kept on the layer (see set_metadata)."""
+    from qgis.core import QgsProject, QgsRasterLayer
     array, _ = prepare(array, copy)
-    target = QgsCoordinateReferenceSystem(str(crs))
-    if not target.isValid():
-        raise GridshadeError("the CRS %r is not one QGIS knows: give an EPSG code such as 'EPSG:4326', WKT or a PROJ string" % (crs,))
-    layer = QgsRasterLayer(array_uri(array, gdal_transform(transform), pixel_interleaved), name, "gdal")
+    target = qgis_crs(crs)
+    height = array.shape[1] if array.ndim == 3 and not pixel_interleaved else array.shape[0] if array.ndim else 0
+    transform, bottom_up = north_up(gdal_transform(transform), height)
+    layer = QgsRasterLayer(array_uri(array, transform, pixel_interleaved, bottom_up), name, "gdal")
     if not layer.isValid():
         raise GridshadeError("GDAL could not open the array as a raster: %s" % layer.error().summary())
     layer.setCrs(target)
@@ -100,6 +105,24 @@ def add_array(array, transform, crs, name="array", pixel_interleaved=False, copy
     keep_alive(layer, array)
     (project or QgsProject.instance()).addMapLayer(layer)
     return layer
+
+
+def qgis_crs(crs):
+    """A valid QgsCoordinateReferenceSystem from an EPSG code, WKT or a PROJ string, or an error."""
+    from qgis.core import QgsCoordinateReferenceSystem
+    target = QgsCoordinateReferenceSystem()
+    if crs is None or not target.createFromUserInput(str(crs)) or not target.isValid():
+        raise GridshadeError("the CRS %r is not one QGIS knows: give an EPSG code such as 'EPSG:4326', WKT or a PROJ string" % (crs,))
+    return target
+
+
+def north_up(transform, height):
+    """(transform, bottom_up): a south-up geotransform (dy > 0, no rotation) becomes the north-up
+    one of the same cells, to be read bottom-up."""
+    x0, dx, rx, y0, ry, dy = transform
+    if dy > 0 and rx == 0 and ry == 0:
+        return (x0, dx, rx, y0 + dy * height, ry, -dy), True
+    return transform, False
 
 
 def gdal_transform(transform):

@@ -30,7 +30,7 @@ def _step(values, dim):
     return float(v[0]), step
 
 
-def _crs_of(da, crs):
+def crs_of(da, crs):
     """The CRS: the argument, else rioxarray's, else a 'crs' or 'spatial_ref' attribute."""
     if crs is not None:
         return crs
@@ -44,28 +44,20 @@ def _crs_of(da, crs):
         for key in ("crs_wkt", "spatial_ref", "crs"):
             if isinstance(source.get(key), str) and source[key]:
                 return source[key]
-    raise GridshadeError("the DataArray has no CRS: pass crs='EPSG:…' to add_dataarray, or write one with "
+    raise GridshadeError("the DataArray has no CRS: pass crs='EPSG:…', or write one with "
                          "da.rio.write_crs('EPSG:…') (rioxarray: sudo apt-get install python3-rioxarray)")
 
 
-def add_dataarray(da, crs=None, name=None, copy=False, project=None):
-    """Adds \a da, an xarray DataArray with dims (y, x) or (band, y, x) (also lat/lon,
-    latitude/longitude), as a raster layer viewing its memory, and returns the layer.
-
-    Georeferencing comes from the evenly spaced cell-centre coordinates of its x and y dims;
-    the CRS from \a crs, else rioxarray (da.rio.crs), else a crs/spatial_ref attribute. Rows must
-    run north to south (y decreasing) and columns west to east: otherwise, or when the values
-    are not C-contiguous or of a dtype GDAL reads in place, copy=True shows a flipped/converted
-    copy. The attributes are kept as layer metadata."""
-    xr = require("xarray", "add_dataarray")
-    import numpy as np
+def placement(da, purpose):
+    """Where a (…, y, x) DataArray lies: (transform, bottom_up, x_reversed), with GDAL's
+    north-up geotransform of the cell edges from the evenly spaced cell-centre coordinates.
+    bottom_up: rows run south to north (y ascending, as Datashader and NetCDF store them), which
+    is viewed flipped without a copy; x_reversed: columns run east to west, which needs one."""
+    xr = require("xarray", purpose)
     if not isinstance(da, xr.DataArray):
-        raise GridshadeError("add_dataarray takes an xarray.DataArray, not %s: use add_array for numpy arrays" % type(da).__name__)
-    if da.chunks is not None:
-        raise GridshadeError("'%s' is dask-backed: add_dataarray would have to load it whole; call .compute() first "
-                             "when it fits in memory" % (da.name or "the DataArray"))
+        raise GridshadeError("%s takes an xarray.DataArray, not %s" % (purpose, type(da).__name__))
     dims = tuple(str(d) for d in da.dims)
-    if len(dims) not in (2, 3) or dims[-2] not in _Y_NAMES or dims[-1] not in _X_NAMES:
+    if len(dims) < 2 or dims[-2] not in _Y_NAMES or dims[-1] not in _X_NAMES:
         raise GridshadeError("the DataArray has dims %s: give (y, x) or (band, y, x) (also lat/lon); "
                              "e.g. da.transpose('band', 'y', 'x')" % (dims,))
     ydim, xdim = dims[-2], dims[-1]
@@ -74,19 +66,48 @@ def add_dataarray(da, crs=None, name=None, copy=False, project=None):
                              "(da.assign_coords(...)) or use add_array with a transform" % (xdim, ydim))
     x0, dx = _step(da.coords[xdim].values, xdim)
     y0, dy = _step(da.coords[ydim].values, ydim)
-    values = da.values
-    flips = [axis for axis, step in ((-2, -dy), (-1, dx)) if step < 0]
-    if flips:
-        if not copy:
-            raise GridshadeError("the '%s' coordinate runs the wrong way for a map (%s): pass copy=True to show a flipped "
-                                 "copy" % ((ydim, "rows from south to north") if -dy < 0 else (xdim, "columns from east to west")))
-        values = np.flip(values, axis=tuple(flips))
-        if -2 in flips:
-            y0, dy = y0 + dy * (da.sizes[ydim] - 1), -dy
-        if -1 in flips:
-            x0, dx = x0 + dx * (da.sizes[xdim] - 1), -dx
+    bottom_up = dy > 0
+    if bottom_up:
+        y0, dy = y0 + dy * (da.sizes[ydim] - 1), -dy
+    x_reversed = dx < 0
+    if x_reversed:
+        x0, dx = x0 + dx * (da.sizes[xdim] - 1), -dx
     transform = (x0 - dx / 2, dx, 0.0, y0 - dy / 2, 0.0, dy)
+    return transform, bottom_up, x_reversed
+
+
+def flip_columns(values, copy, xdim):
+    """\a values with its columns reversed (a copy), or the error saying that copy=True does it."""
+    import numpy as np
+    if not copy:
+        raise GridshadeError("the '%s' coordinate runs east to west: pass copy=True to show a flipped copy" % xdim)
+    return np.ascontiguousarray(np.flip(values, axis=-1))
+
+
+def add_dataarray(da, crs=None, name=None, copy=False, project=None):
+    """Adds \a da, an xarray DataArray with dims (y, x) or (band, y, x) (also lat/lon,
+    latitude/longitude), as a raster layer viewing its memory, and returns the layer.
+
+    Georeferencing comes from the evenly spaced cell-centre coordinates of its x and y dims;
+    the CRS from \a crs, else rioxarray (da.rio.crs), else a crs/spatial_ref attribute. Rows may
+    run either way (south to north is viewed flipped, still without a copy); columns must run
+    west to east: otherwise, or when the values are not C-contiguous or of a dtype GDAL reads in
+    place, copy=True shows a flipped/converted copy. The attributes are kept as layer metadata."""
+    xr = require("xarray", "add_dataarray")
+    if isinstance(da, xr.DataArray) and da.chunks is not None:
+        raise GridshadeError("'%s' is dask-backed: use gridshade.add_dask(da, path) to write it chunk by chunk to a "
+                             "GeoTIFF, or .compute() it first when it fits in memory" % (da.name or "the DataArray"))
+    if isinstance(da, xr.DataArray) and da.ndim not in (2, 3):
+        raise GridshadeError("the DataArray has dims %s: give (y, x) or (band, y, x) (also lat/lon)" % (tuple(da.dims),))
+    transform, bottom_up, x_reversed = placement(da, "add_dataarray")
+    values = da.values
+    if x_reversed:
+        values = flip_columns(values, copy, str(da.dims[-1]))
+    if bottom_up:
+        # add_array reads a south-up geotransform (dy > 0) as rows stored south to north.
+        x0, dx, rx, y0, ry, dy = transform
+        transform = (x0, dx, rx, y0 + dy * da.shape[-2], ry, -dy)
     attrs = {str(k): v for k, v in da.attrs.items()}
     layer_name = name or (str(da.name) if da.name is not None else attrs.get("long_name", "DataArray"))
     # add_array keeps the values (the DataArray's own buffer, or the copy) alive with the layer.
-    return add_array(values, transform, _crs_of(da, crs), name=layer_name, copy=copy, project=project, metadata=attrs)
+    return add_array(values, transform, crs_of(da, crs), name=layer_name, copy=copy, project=project, metadata=attrs)

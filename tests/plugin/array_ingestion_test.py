@@ -29,7 +29,7 @@ def value(layer, band, row, col):
 
 
 gt = (600000.0, 30.0, 0.0, 5200000.0, 0.0, -30.0)
-for dtype in ("uint8", "uint16", "int16", "float32", "float64"):
+for dtype in ("uint8", "uint16", "int16", "uint32", "int32", "float32", "float64"):
     for pixel in (False, True):
         shape = (20, 30, 3) if pixel else (3, 20, 30)
         a = (np.arange(np.prod(shape)) % 100).astype(dtype).reshape(shape)
@@ -52,7 +52,7 @@ gc.collect()
 check(value(layer, 1, 3, 3) == 5.0, "the layer keeps its array alive")
 QgsProject.instance().removeMapLayer(layer.id())
 
-for bad, message in ((np.zeros((4, 4), dtype="int32"), "not supported"), (np.zeros((4, 4), dtype="float32")[:, ::2], "C-contiguous"),
+for bad, message in ((np.zeros((4, 4), dtype="int64"), "not supported"), (np.zeros((4, 4), dtype="float32")[:, ::2], "C-contiguous"),
                      (np.zeros((2, 2, 2, 2), dtype="float32"), "dimensions")):
     try:
         array_uri(bad, gt)

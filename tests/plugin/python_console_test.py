@@ -63,10 +63,10 @@ check(identify(layer, 600000 + 30 * 11.5, 5200000 - 30 * 7.5) == float(a[7, 11])
 a[7, 11] = -5
 check(identify(layer, 600000 + 30 * 11.5, 5200000 - 30 * 7.5) == -5.0, "numpy: a write to the array shows (no copy)")
 raises(lambda: gridshade.add_array(a[:, ::2], gt, "EPSG:32632"), "copy=True")
-raises(lambda: gridshade.add_array(np.zeros((4, 4), dtype="int32"), gt, "EPSG:32632"), "copy=True")
-ints = np.arange(16, dtype="int32").reshape(4, 4)
+raises(lambda: gridshade.add_array(np.zeros((4, 4), dtype="int64"), gt, "EPSG:32632"), "copy=True")
+ints = np.arange(16, dtype="int64").reshape(4, 4)
 copied = gridshade.add_array(ints, gt, "EPSG:32632", copy=True)
-check("DATAPOINTER=%d," % address(ints) not in copied.source(), "numpy: copy=True shows a copy of an int32 array")
+check("DATAPOINTER=%d," % address(ints) not in copied.source(), "numpy: copy=True shows a copy of an int64 array")
 check(identify(copied, 600000 + 30 * 2.5, 5200000 - 30 * 1.5) == 6.0, "numpy: the copy holds the values")
 raises(lambda: gridshade.add_array(a, gt, "EPSG:999999"), "CRS")
 # The layer keeps its array alive after the caller lets go of it.
@@ -109,12 +109,23 @@ else:
     check(layer.bandCount() == 3 and identify(layer, 500012.5 + 25 * 11, 5300012.5 - 25 * 7, band=2) == float(bands.values[1, 7, 11]),
           "(band, y, x): three bands, band 2 in place")
 
-    # Rows from south to north (Datashader's order): refused, or flipped by an explicit copy.
+    # Rows from south to north (Datashader's and NetCDF's order): viewed flipped, in place. The
+    # view starts at the last row in memory, the northernmost.
     north_up = grid(25.0, 500012.5, 5300012.5)
-    south_up = north_up.isel(y=slice(None, None, -1))
-    raises(lambda: gridshade.add_dataarray(south_up.copy(), crs="EPSG:32632"), "copy=True")
-    flipped = gridshade.add_dataarray(south_up, crs="EPSG:32632", copy=True)
-    check(identify(flipped, 500012.5 + 25 * 11, 5300012.5 - 25 * 7) == float(north_up.values[7, 11]), "copy=True flips rows to north-up")
+    south_up = north_up.isel(y=slice(None, None, -1)).copy()
+    flipped = gridshade.add_dataarray(south_up, crs="EPSG:32632")
+    check("DATAPOINTER=%d," % (address(south_up.values) + 39 * 50 * 8) in flipped.source(),
+          "south-up rows: the layer reads the DataArray's buffer from its last row")
+    check(all(identify(flipped, 500012.5 + 25 * j, 5300012.5 - 25 * i) == float(north_up.values[i, j]) for i, j in ((0, 0), (7, 11), (39, 49))),
+          "south-up rows: cell centres identify to their values")
+    check(flipped.extent() == layer.extent(), "south-up rows: the same extent as the north-up grid")
+    south_up.values[-1 - 7, 11] = -1
+    check(identify(flipped, 500012.5 + 25 * 11, 5300012.5 - 25 * 7) == -1.0, "south-up rows: a write shows (no copy)")
+    # Columns from east to west: refused, or flipped by an explicit copy.
+    east_west = north_up.isel(x=slice(None, None, -1)).copy()
+    raises(lambda: gridshade.add_dataarray(east_west, crs="EPSG:32632"), "copy=True")
+    mirrored = gridshade.add_dataarray(east_west, crs="EPSG:32632", copy=True)
+    check(identify(mirrored, 500012.5 + 25 * 11, 5300012.5 - 25 * 7) == float(north_up.values[7, 11]), "copy=True flips columns to west-east")
 
     raises(lambda: gridshade.add_dataarray(north_up.transpose("x", "y"), crs="EPSG:32632"), "dims")
     raises(lambda: gridshade.add_dataarray(north_up), "no CRS")
@@ -134,7 +145,7 @@ else:
     if importlib.util.find_spec("dask") is None:
         print("skip dask: python3-dask is not installed")
     else:
-        raises(lambda: gridshade.add_dataarray(north_up.chunk({"y": 10}), crs="EPSG:32632"), "dask-backed")
+        raises(lambda: gridshade.add_dataarray(north_up.chunk({"y": 10}), crs="EPSG:32632"), "add_dask")
 
 # A missing optional package: its name and the Debian package that provides it.
 saved = sys.modules.get("xarray")
@@ -155,5 +166,5 @@ probe = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, %r
 check(probe.returncode == 0 and probe.stdout.strip().startswith(plugins), "installed: `import gridshade` after the loader (%s)"
       % (probe.stdout.strip() or probe.stderr.strip()[-300:]))
 
-layer = kept = copied = flipped = None
+layer = kept = copied = flipped = mirrored = None
 sys.exit(check.finish(app))

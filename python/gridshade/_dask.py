@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""dask-backed DataArrays larger than memory: written window by window to a tiled GeoTIFF with
+overviews, then added as a layer. The array is never computed whole: each window of the plan is
+computed on its own, written tile by tile and flushed out of GDAL's block cache before the next
+one, so the memory held at any time is about one window (one source chunk when the chunks are
+multiples of the tile size)."""
+import math
+import os
+
+from ._arrays import _COPY_TO, ZERO_COPY_DTYPES, qgis_crs, set_metadata
+from ._errors import GridshadeError, require
+from ._xarray import crs_of, placement
+
+_TILES = (512, 256)  # GeoTIFF tile sizes tried, largest first
+
+
+def tile_size(chunks_y, chunks_x):
+    """The largest of 512 and 256 that divides every chunk but the last along both axes (so each
+    chunk covers whole tiles), else 512."""
+    inner = list(chunks_y[:-1]) + list(chunks_x[:-1])
+    for t in _TILES:
+        if all(c % t == 0 for c in inner):
+            return t
+    return _TILES[0]
+
+
+def chunk_plan(chunks_y, chunks_x, tile):
+    """Windows (row0, row1, col0, col1) that tile the array with no gap or overlap, aligned to the
+    GeoTIFF tiles: the source chunks, each boundary rounded to a whole tile. When the tile size
+    divides the chunks, these are the chunks themselves."""
+    def edges(chunks):
+        total = sum(chunks)
+        out = [0]
+        for c in chunks:
+            edge = min(total, int(math.ceil((out[-1] + c) / tile)) * tile) if out[-1] + c < total else total
+            if edge > out[-1]:
+                out.append(edge)
+        return out
+    ys, xs = edges(chunks_y), edges(chunks_x)
+    return [(ys[i], ys[i + 1], xs[j], xs[j + 1]) for i in range(len(ys) - 1) for j in range(len(xs) - 1)]
+
+
+def _write_tiles(bands, row0, col0, values, tile):
+    """Writes \\a values (band, y, x) at (row0, col0), one tile-sized contiguous piece at a time."""
+    import numpy as np
+    _, h, w = values.shape
+    for b, band in enumerate(bands):
+        for r in range(0, h, tile):
+            for c in range(0, w, tile):
+                piece = np.ascontiguousarray(values[b, r:r + tile, c:c + tile])
+                if band.WriteRaster(col0 + c, row0 + r, piece.shape[1], piece.shape[0], memoryview(piece)) != 0:
+                    raise GridshadeError("GDAL could not write the GeoTIFF: %s" % _gdal().GetLastErrorMsg())
+
+
+def _gdal():
+    from osgeo import gdal
+    return gdal
+
+
+def _halve(parent, nodata):
+    """2 x 2 means of \\a parent (y, x) ignoring NaN and nodata, over an odd edge too, without
+    temporaries larger than the result."""
+    import numpy as np
+    h, w = parent.shape
+    total = np.zeros(((h + 1) // 2, (w + 1) // 2), dtype="float64")
+    count = np.zeros(total.shape, dtype="uint8")
+    for dy in (0, 1):
+        for dx in (0, 1):
+            part = parent[dy::2, dx::2]
+            valid = ~np.isnan(part) if part.dtype.kind == "f" else np.ones(part.shape, bool)
+            if nodata is not None:
+                valid &= part != nodata
+            target = total[:part.shape[0], :part.shape[1]]
+            target += np.where(valid, part, 0)
+            count[:part.shape[0], :part.shape[1]] += valid
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total /= count
+    total[count == 0] = np.nan if nodata is None else nodata
+    return total
+
+
+def _overviews(ds, dtype, nodata, window_pixels, tile):
+    """Builds the overviews level by level from the level above, reading windows of at most
+    \\a window_pixels so the memory stays bounded whatever the raster's width."""
+    import numpy as np
+    gdal = _gdal()
+    factors = []
+    f = 2
+    while max(ds.RasterXSize, ds.RasterYSize) / (f // 2) > tile:
+        factors.append(f)
+        f *= 2
+    if not factors:
+        return 0
+    if ds.BuildOverviews("NONE", factors) != 0:
+        raise GridshadeError("GDAL could not add overviews to the GeoTIFF: %s" % gdal.GetLastErrorMsg())
+    gdal_type = ds.GetRasterBand(1).DataType
+    side = max(2 * tile, int(math.sqrt(window_pixels)) // (2 * tile) * 2 * tile)
+    for b in range(1, ds.RasterCount + 1):
+        band = ds.GetRasterBand(b)
+        for level in range(len(factors)):
+            parent = band if level == 0 else band.GetOverview(level - 1)
+            child = band.GetOverview(level)
+            for r in range(0, parent.YSize, side):
+                for c in range(0, parent.XSize, side):
+                    h, w = min(side, parent.YSize - r), min(side, parent.XSize - c)
+                    raw = parent.ReadRaster(c, r, w, h, buf_type=gdal_type)
+                    values = np.frombuffer(raw, dtype=dtype).reshape(h, w)
+                    half = _halve(values, nodata)
+                    del values, raw
+                    if dtype.kind != "f":
+                        half = np.rint(half).astype(dtype)
+                    _write_tiles([child], r // 2, c // 2, half[None].astype(dtype, copy=False), tile)
+                    ds.FlushCache()
+    return len(factors)
+
+
+def add_dask(da, path, crs=None, name=None, project=None, compress="DEFLATE", overviews=True, nodata=None, progress=None):
+    """Writes \\a da, a dask-backed DataArray with dims (y, x) or (band, y, x), to the tiled
+    GeoTIFF \\a path (with overviews) window by window, never computing it whole, then adds the
+    file as a raster layer and returns it.
+
+    The windows follow the dask chunks, rounded to whole 512 (or 256) pixel tiles; with chunks
+    that are multiples of the tile the peak memory is about one chunk. Placement and CRS come as
+    for add_dataarray; \\a nodata (else rioxarray's or a _FillValue / nodata attribute) is written
+    to the file. \\a progress, if given, is called with a fraction 0..1 after each window."""
+    require("dask", "add_dask")
+    xr = require("xarray", "add_dask")
+    import numpy as np
+    from qgis.core import QgsProject, QgsRasterLayer
+    gdal = _gdal()
+    if not isinstance(da, xr.DataArray):
+        raise GridshadeError("add_dask takes an xarray.DataArray, not %s" % type(da).__name__)
+    if da.chunks is None:
+        raise GridshadeError("the DataArray is not dask-backed: use add_dataarray, which shows it without a copy")
+    if da.ndim not in (2, 3):
+        raise GridshadeError("the DataArray has dims %s: give (y, x) or (band, y, x) (also lat/lon)" % (tuple(da.dims),))
+    transform, bottom_up, x_reversed = placement(da, "add_dask")
+    target = qgis_crs(crs_of(da, crs))
+    name_of_type = da.dtype.name if da.dtype.name in ZERO_COPY_DTYPES else _COPY_TO.get(da.dtype.name)
+    if name_of_type is None:
+        raise GridshadeError("arrays of %s cannot be written: use uint8, uint16, int16, uint32, int32, float32 or float64" % da.dtype)
+    dtype = np.dtype(name_of_type)
+    if nodata is None:
+        nodata = _nodata_of(da)
+    data = da.data if da.ndim == 3 else da.data[None]
+    bands, height, width = data.shape
+    tile = tile_size(data.chunks[1], data.chunks[2])
+    plan = chunk_plan(data.chunks[1], data.chunks[2], tile)
+    options = ["TILED=YES", "BLOCKXSIZE=%d" % tile, "BLOCKYSIZE=%d" % tile, "BIGTIFF=IF_SAFER", "COMPRESS=%s" % compress]
+    if os.path.exists(path):
+        gdal.GetDriverByName("GTiff").Delete(path)
+    ds = gdal.GetDriverByName("GTiff").Create(path, width, height, bands, ZERO_COPY_DTYPES[dtype.name], options)
+    if ds is None:
+        raise GridshadeError("GDAL could not create %s: %s" % (path, gdal.GetLastErrorMsg()))
+    try:
+        ds.SetGeoTransform(transform)
+        ds.SetProjection(target.toWkt(target.WKT_PREFERRED_GDAL))
+        band_list = [ds.GetRasterBand(b + 1) for b in range(bands)]
+        if nodata is not None:
+            for band in band_list:
+                band.SetNoDataValue(float(nodata))
+        largest = 0
+        for i, (r0, r1, c0, c1) in enumerate(plan):
+            # The window in the array's own rows/columns (reversed when stored south-up / east-west).
+            rows = slice(height - r1, height - r0) if bottom_up else slice(r0, r1)
+            cols = slice(width - c1, width - c0) if x_reversed else slice(c0, c1)
+            values = data[:, rows, cols].compute()
+            largest = max(largest, values.nbytes)
+            if bottom_up:
+                values = values[:, ::-1, :]
+            if x_reversed:
+                values = values[:, :, ::-1]
+            if values.dtype != dtype:
+                values = values.astype(dtype)
+            _write_tiles(band_list, r0, c0, values, tile)
+            del values
+            ds.FlushCache()  # writes the tiles and drops them from GDAL's block cache
+            if progress:
+                progress((i + 1) / len(plan) * (0.9 if overviews else 1.0))
+        levels = _overviews(ds, dtype, nodata, largest // dtype.itemsize // 2, tile) if overviews else 0
+        ds.FlushCache()
+    finally:
+        ds = None
+    if progress:
+        progress(1.0)
+    layer = QgsRasterLayer(path, name or (str(da.name) if da.name is not None else os.path.basename(path)), "gdal")
+    if not layer.isValid():
+        raise GridshadeError("QGIS could not open the written GeoTIFF %s: %s" % (path, layer.error().summary()))
+    attrs = {str(k): v for k, v in da.attrs.items()}
+    attrs.update({"gridshade_tile": tile, "gridshade_windows": len(plan), "gridshade_overviews": levels})
+    set_metadata(layer, attrs)
+    (project or QgsProject.instance()).addMapLayer(layer)
+    return layer
+
+
+def _nodata_of(da):
+    try:
+        import rioxarray  # noqa: F401 - registers the .rio accessor
+        if da.rio.nodata is not None:
+            return da.rio.nodata
+    except ImportError:
+        pass
+    for key in ("_FillValue", "nodata", "missing_value"):
+        if key in da.attrs:
+            return da.attrs[key]
+    return None
