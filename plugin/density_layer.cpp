@@ -5,6 +5,7 @@
 #include "density_legend.h"
 #include "point_cache_builder.h"
 #include "point_cache_task.h"
+#include "raster/memory_views.h"
 #include "raster/raster_reader_pool.h"
 
 #include <qgsapplication.h>
@@ -214,7 +215,15 @@ bool DensityLayer::readXml( const QDomNode &layerNode, QgsReadWriteContext & )
     QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1': %2" ).arg( name(), st.message() ), QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Warning );
   }
   mSettings = s;
-  attachSource();
+  if ( s.isRaster() && isMemoryView( s.raster ) )
+  {
+    // A Python session's array (gridshade.add_aggregate): its address means nothing now.
+    mError = QStringLiteral( "the raster was an array in the memory of the Python session that saved the project; "
+                             "run the script that made it again" );
+    QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1': %2" ).arg( name(), mError ), QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Warning );
+  }
+  else
+    attachSource();
   setValid( true );
   return true;
 }

@@ -6,6 +6,7 @@
 #include "density_layer.h"
 #include "density_layer_type.h"
 #include "processing/gridshade_provider.h"
+#include "raster/memory_views.h"
 
 #include <qgsapplication.h>
 #include <qgspluginlayerregistry.h>
@@ -29,6 +30,8 @@ int gridshade_register()
     QgsProcessingRegistry *processing = QgsApplication::processingRegistry();
     if ( processing && !processing->providerById( QString::fromLatin1( GridshadeProvider::PROVIDER_ID ) ) )
       processing->addProvider( new GridshadeProvider() );
+    // Projects saved with console layers must not reopen them on stray memory.
+    installMemoryViewGuard();
     return 1;
   }
   catch ( ... )
@@ -45,6 +48,7 @@ void gridshade_unregister()
       QgsApplication::processingRegistry()->removeProvider( QString::fromLatin1( GridshadeProvider::PROVIDER_ID ) );
     if ( QgsApplication::instance() && QgsApplication::pluginLayerRegistry() )
       QgsApplication::pluginLayerRegistry()->removePluginLayerType( DensityLayer::LAYER_TYPE );
+    removeMemoryViewGuard();
     // The GPU device and its thread go with the plugin.
     GpuAggregator::shutdown();
   }

@@ -56,6 +56,8 @@ def add_aggregate(agg, crs=None, name=None, project=None, copy=False, **options)
     options: how, cmap, span ("lo,hi" or a pair), alpha, min_alpha, spread, dynspread, opacity,
     agg (cells -> pixel, default mean), interpolate (cell -> pixels, default nearest)."""
     from qgis.core import QgsProject
+    if type(agg).__name__ == "Image":  # Datashader's shaded image class, told without importing it
+        raise GridshadeError("this is a shaded Datashader Image (colours, not values): use add_image")
     values, transform, bottom_up = _grid(agg, "add_aggregate", copy)
     target = qgis_crs(crs_of(agg, crs))
     unknown = sorted(set(options) - set(_SHADING_OPTIONS))
