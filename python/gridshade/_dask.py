@@ -4,6 +4,7 @@ overviews, then added as a layer. The array is never computed whole: each window
 computed on its own, written tile by tile and flushed out of GDAL's block cache before the next
 one, so the memory held at any time is about one window (one source chunk when the chunks are
 multiples of the tile size)."""
+import ctypes
 import math
 import os
 
@@ -40,16 +41,46 @@ def chunk_plan(chunks_y, chunks_x, tile):
     return [(ys[i], ys[i + 1], xs[j], xs[j + 1]) for i in range(len(ys) - 1) for j in range(len(xs) - 1)]
 
 
-def _write_tiles(bands, row0, col0, values, tile):
-    """Writes \\a values (band, y, x) at (row0, col0), one tile-sized contiguous piece at a time."""
-    import numpy as np
-    _, h, w = values.shape
-    for b, band in enumerate(bands):
-        for r in range(0, h, tile):
-            for c in range(0, w, tile):
-                piece = np.ascontiguousarray(values[b, r:r + tile, c:c + tile])
-                if band.WriteRaster(col0 + c, row0 + r, piece.shape[1], piece.shape[0], memoryview(piece)) != 0:
-                    raise GridshadeError("GDAL could not write the GeoTIFF: %s" % _gdal().GetLastErrorMsg())
+class _TileWriter:
+    """Writes windows into GeoTIFF bands one tile at a time, each flushed out of GDAL's block
+    cache at once (else the cache keeps a second copy of the window until it is full: 5 % of the
+    RAM by default). A C-contiguous window is written straight from its memory; any other (rows
+    flipped from south-up) through one tile-sized buffer that is reused."""
+
+    def __init__(self, dtype, tile):
+        import numpy as np
+        self.tile = tile
+        self.scratch = np.empty(tile * tile, dtype=dtype)
+
+    def write(self, bands, row0, col0, values):
+        """Writes \a values (band, y, x) at (row0, col0) of \a bands."""
+        _, h, w = values.shape
+        item = values.dtype.itemsize
+        whole = memoryview(values).cast("B") if values.flags["C_CONTIGUOUS"] else None
+        for b, band in enumerate(bands):
+            for r in range(0, h, self.tile):
+                for c in range(0, w, self.tile):
+                    th, tw = min(self.tile, h - r), min(self.tile, w - c)
+                    if whole is not None:
+                        start = ((b * h + r) * w + c) * item
+                        ok = band.WriteRaster(col0 + c, row0 + r, tw, th, whole[start:], buf_pixel_space=item, buf_line_space=w * item)
+                    else:
+                        piece = self.scratch[:th * tw].reshape(th, tw)
+                        piece[...] = values[b, r:r + th, c:c + tw]
+                        ok = band.WriteRaster(col0 + c, row0 + r, tw, th, memoryview(piece))
+                    if ok != 0:
+                        raise GridshadeError("GDAL could not write the GeoTIFF: %s" % _gdal().GetLastErrorMsg())
+                    band.FlushCache()
+
+
+def _release_freed_memory():
+    """Hands memory that is free but still held by glibc's heap back to the system: the
+    compressor's small buffers pin the heap between windows, so without it the resident size
+    grows by about a window each time although nothing is alive."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _gdal():
@@ -57,31 +88,35 @@ def _gdal():
     return gdal
 
 
-def _halve(parent, nodata):
-    """2 x 2 means of \\a parent (y, x) ignoring NaN and nodata, over an odd edge too, without
-    temporaries larger than the result."""
+def _halve_into(parent, nodata, out):
+    """Writes into \a out the 2 x 2 means of \a parent (y, x), ignoring NaN and nodata, over an
+    odd edge too; \a out is ((h + 1) // 2, (w + 1) // 2)."""
     import numpy as np
-    h, w = parent.shape
-    total = np.zeros(((h + 1) // 2, (w + 1) // 2), dtype="float64")
-    count = np.zeros(total.shape, dtype="uint8")
+    total = np.zeros(out.shape, dtype="float64")
+    count = np.zeros(out.shape, dtype="uint8")
     for dy in (0, 1):
         for dx in (0, 1):
             part = parent[dy::2, dx::2]
             valid = ~np.isnan(part) if part.dtype.kind == "f" else np.ones(part.shape, bool)
             if nodata is not None:
                 valid &= part != nodata
-            target = total[:part.shape[0], :part.shape[1]]
-            target += np.where(valid, part, 0)
+            total[:part.shape[0], :part.shape[1]] += np.where(valid, part, 0)
             count[:part.shape[0], :part.shape[1]] += valid
     with np.errstate(invalid="ignore", divide="ignore"):
         total /= count
-    total[count == 0] = np.nan if nodata is None else nodata
-    return total
+    empty = count == 0
+    if out.dtype.kind == "f":
+        total[empty] = np.nan if nodata is None else nodata
+        out[...] = total
+    else:
+        total[empty] = 0 if nodata is None else nodata
+        out[...] = np.rint(total)
 
 
-def _overviews(ds, dtype, nodata, window_pixels, tile):
-    """Builds the overviews level by level from the level above, reading windows of at most
-    \\a window_pixels so the memory stays bounded whatever the raster's width."""
+def _overviews(ds, dtype, nodata, tile):
+    """Adds overviews by factors of 2 down to about one tile, each level made from the level
+    above one output tile at a time (its 2 x 2 parent tiles read one by one into a reused
+    buffer), so the memory is a few tiles whatever the raster's size."""
     import numpy as np
     gdal = _gdal()
     factors = []
@@ -94,23 +129,30 @@ def _overviews(ds, dtype, nodata, window_pixels, tile):
     if ds.BuildOverviews("NONE", factors) != 0:
         raise GridshadeError("GDAL could not add overviews to the GeoTIFF: %s" % gdal.GetLastErrorMsg())
     gdal_type = ds.GetRasterBand(1).DataType
-    side = max(2 * tile, int(math.sqrt(window_pixels)) // (2 * tile) * 2 * tile)
+    parent_buf = np.empty(tile * tile, dtype=dtype)
+    child_buf = np.empty(tile * tile, dtype=dtype)
     for b in range(1, ds.RasterCount + 1):
         band = ds.GetRasterBand(b)
         for level in range(len(factors)):
             parent = band if level == 0 else band.GetOverview(level - 1)
             child = band.GetOverview(level)
-            for r in range(0, parent.YSize, side):
-                for c in range(0, parent.XSize, side):
-                    h, w = min(side, parent.YSize - r), min(side, parent.XSize - c)
-                    raw = parent.ReadRaster(c, r, w, h, buf_type=gdal_type)
-                    values = np.frombuffer(raw, dtype=dtype).reshape(h, w)
-                    half = _halve(values, nodata)
-                    del values, raw
-                    if dtype.kind != "f":
-                        half = np.rint(half).astype(dtype)
-                    _write_tiles([child], r // 2, c // 2, half[None].astype(dtype, copy=False), tile)
-                    ds.FlushCache()
+            for r in range(0, child.YSize, tile):
+                for c in range(0, child.XSize, tile):
+                    th, tw = min(tile, child.YSize - r), min(tile, child.XSize - c)
+                    out = child_buf[:th * tw].reshape(th, tw)
+                    # The parent's tiles under this child tile, each giving a quarter of it.
+                    for pr in range(2 * r, min(parent.YSize, 2 * (r + th)), tile):
+                        for pc in range(2 * c, min(parent.XSize, 2 * (c + tw)), tile):
+                            ph, pw = min(tile, parent.YSize - pr), min(tile, parent.XSize - pc)
+                            values = parent_buf[:ph * pw].reshape(ph, pw)
+                            parent.ReadRaster(pc, pr, pw, ph, buf_type=gdal_type, buf_obj=values)
+                            parent.FlushCache()
+                            oy, ox = (pr - 2 * r) // 2, (pc - 2 * c) // 2
+                            _halve_into(values, nodata, out[oy:oy + (ph + 1) // 2, ox:ox + (pw + 1) // 2])
+                    if child.WriteRaster(c, r, tw, th, memoryview(out)) != 0:
+                        raise GridshadeError("GDAL could not write an overview: %s" % gdal.GetLastErrorMsg())
+                    child.FlushCache()
+            _release_freed_memory()
     return len(factors)
 
 
@@ -123,7 +165,7 @@ def add_dask(da, path, crs=None, name=None, project=None, compress="DEFLATE", ov
     that are multiples of the tile the peak memory is about one chunk. Placement and CRS come as
     for add_dataarray; \\a nodata (else rioxarray's or a _FillValue / nodata attribute) is written
     to the file. \\a progress, if given, is called with a fraction 0..1 after each window."""
-    require("dask", "add_dask")
+    dask = require("dask", "add_dask")
     xr = require("xarray", "add_dask")
     import numpy as np
     from qgis.core import QgsProject, QgsRasterLayer
@@ -159,25 +201,29 @@ def add_dask(da, path, crs=None, name=None, project=None, compress="DEFLATE", ov
         if nodata is not None:
             for band in band_list:
                 band.SetNoDataValue(float(nodata))
-        largest = 0
+        writer = _TileWriter(dtype, tile)
+        # One window is one task chain: computed in this thread unless the caller chose a
+        # scheduler (a distributed Client), so no second chunk is held by a worker thread.
+        scheduler = dask.config.get("scheduler", None) or "synchronous"
         for i, (r0, r1, c0, c1) in enumerate(plan):
             # The window in the array's own rows/columns (reversed when stored south-up / east-west).
             rows = slice(height - r1, height - r0) if bottom_up else slice(r0, r1)
             cols = slice(width - c1, width - c0) if x_reversed else slice(c0, c1)
-            values = data[:, rows, cols].compute()
-            largest = max(largest, values.nbytes)
+            values = data[:, rows, cols].compute(scheduler=scheduler)
             if bottom_up:
                 values = values[:, ::-1, :]
             if x_reversed:
                 values = values[:, :, ::-1]
             if values.dtype != dtype:
                 values = values.astype(dtype)
-            _write_tiles(band_list, r0, c0, values, tile)
+            writer.write(band_list, r0, c0, values)
             del values
-            ds.FlushCache()  # writes the tiles and drops them from GDAL's block cache
+            ds.FlushCache()
+            _release_freed_memory()
             if progress:
                 progress((i + 1) / len(plan) * (0.9 if overviews else 1.0))
-        levels = _overviews(ds, dtype, nodata, largest // dtype.itemsize // 2, tile) if overviews else 0
+        del writer
+        levels = _overviews(ds, dtype, nodata, tile) if overviews else 0
         ds.FlushCache()
     finally:
         ds = None
