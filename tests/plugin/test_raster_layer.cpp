@@ -142,6 +142,7 @@ class TestRasterLayer : public QObject
     void goldens();
     void options();
     void projectRoundTrip();
+    void overridesCrsAndNodata();
     void errors();
 
   private:
@@ -377,6 +378,83 @@ void TestRasterLayer::projectRoundTrip()
   QCOMPARE( restored->options(), options );
   QCOMPARE( restored->extent(), extent );
   project->clear();
+}
+
+void TestRasterLayer::overridesCrsAndNodata()
+{
+  // crs=: a raster without a CRS (as arrays from the Python console are) draws exactly as the
+  // same cells with that CRS in the file, on its own CRS and warped onto another.
+  const QString bare = mDir.filePath( QStringLiteral( "bare.tif" ) );
+  const QString withCrs = mDir.filePath( QStringLiteral( "with_crs.tif" ) );
+  auto cells = []( int c, int r ) { return elevation( c, r ); };
+  QVERIFY( writeRaster( bare, 512, 512, mDemGt, "", cells, false ).isEmpty() );
+  QVERIFY( writeRaster( withCrs, 512, 512, mDemGt, "EPSG:3857", cells, false ).isEmpty() );
+  std::unique_ptr<DensityLayer> assigned = test::createDensityLayer( QStringLiteral( "raster=%1&crs=EPSG:3857&how=linear" ).arg( bare ) );
+  std::unique_ptr<DensityLayer> reference = test::createDensityLayer( QStringLiteral( "raster=%1&how=linear" ).arg( withCrs ) );
+  QCOMPARE( assigned->lastError(), QString() );
+  QCOMPARE( assigned->crs().authid(), QStringLiteral( "EPSG:3857" ) );
+  const QgsRectangle e = reference->extent();
+  const QgsRectangle view( e.xMinimum() + e.width() * 0.1, e.yMinimum() + e.height() * 0.2, e.xMaximum() - e.width() * 0.3, e.yMaximum() );
+  for ( const QString &crs : { QStringLiteral( "EPSG:3857" ), QStringLiteral( "EPSG:4326" ) } )
+  {
+    const QgsCoordinateTransform toMap( QgsCoordinateReferenceSystem( QStringLiteral( "EPSG:3857" ) ), QgsCoordinateReferenceSystem( crs ), QgsProject::instance() );
+    const QgsRectangle mapView = toMap.transformBoundingBox( view );
+    const QImage drawn = test::render( test::mapSettings( { assigned.get() }, mapView, QSize( 300, 260 ), crs ), test::Job::Parallel );
+    QVERIFY( test::litPixels( test::straightRgba( drawn ) ) > 300 * 260 / 2 );
+    QCOMPARE( drawn, test::render( test::mapSettings( { reference.get() }, mapView, QSize( 300, 260 ), crs ), test::Job::Parallel ) );
+  }
+
+  // nodata=: a value drawn as nothing, also in GDAL's decimated reads (4 x 4 cells per pixel, float32 means:
+  // each pixel is the mean of the block's non-zero cells, computed here; transparent when all
+  // of them are 0), as a count aggregate's empty cells must be.
+  const QString zeros = mDir.filePath( QStringLiteral( "zeros.tif" ) );
+  auto count = []( int c, int r ) { return ( c / 3 + r / 5 ) % 3 == 0 || ( c < 8 && r < 8 ) ? 0.0 : double( ( c * 7 + r * 3 ) % 11 + 1 ); };
+  const double gt[6] = { 0, 1, 0, 64, 0, -1 };
+  QVERIFY( writeRaster( zeros, 64, 64, gt, "EPSG:3857", count, false ).isEmpty() );
+  RasterOverrides overrides;
+  overrides.hasNodata = true;
+  overrides.nodata = 0;
+  const RasterWindowReader reader( zeros, overrides );
+  CanvasGrid canvas;
+  canvas.size = QSize( 16, 16 );
+  canvas.extent = QgsRectangle( 0, 0, 64, 64 );
+  CanvasRaster out;
+  QVERIFY( readRasterOnCanvas( reader, canvas, CanvasRasterOptions(), out ) );
+  QCOMPARE( out.decimation, 4 );
+  for ( int j = 0; j < 16; ++j )
+    for ( int i = 0; i < 16; ++i )
+    {
+      double sum = 0;
+      int n = 0;
+      for ( int r = 4 * j; r < 4 * j + 4; ++r )
+        for ( int c = 4 * i; c < 4 * i + 4; ++c )
+          if ( count( c, r ) != 0 )
+          {
+            sum += count( c, r );
+            ++n;
+          }
+      const size_t k = size_t( j ) * 16 + i;
+      QCOMPARE( out.alpha[k] != 0, n > 0 );
+      if ( n > 0 )
+        QVERIFY2( std::abs( out.values[k] - sum / n ) < 1e-5, qPrintable( QStringLiteral( "%1,%2: %3 vs %4" ).arg( i ).arg( j ).arg( out.values[k] ).arg( sum / n ) ) );
+    }
+  QVERIFY( !QFile::exists( zeros + QStringLiteral( ".aux.xml" ) ) ); // the file was not touched
+
+  // Options: kept in the uri; refused where they mean nothing.
+  DensitySettings s;
+  QVERIFY( DensitySettings::fromUri( QStringLiteral( "raster=a.tif&crs=EPSG%3A2056&nodata=-9999" ), s ) );
+  QCOMPARE( s.rasterCrs, QStringLiteral( "EPSG:2056" ) );
+  QVERIFY( s.hasNodata && s.nodata == -9999 );
+  DensitySettings again;
+  QVERIFY( DensitySettings::fromUri( s.toUri(), again ) );
+  QCOMPARE( again.toUri(), s.toUri() );
+  AggregateSettings aggregation;
+  ShadeSettings shading;
+  QVERIFY( DensitySettings::fromUri( QStringLiteral( "source=/x.gpkg&nodata=0" ), s ) );
+  const Status st = s.toEngine( aggregation, shading );
+  QVERIFY2( !st && st.message().contains( QStringLiteral( "raster source" ) ), qPrintable( st.message() ) );
+  std::unique_ptr<DensityLayer> wrong = test::createDensityLayer( QStringLiteral( "raster=%1&crs=EPSG:999999" ).arg( bare ) );
+  QVERIFY2( wrong->lastError().contains( QStringLiteral( "not a CRS" ) ), qPrintable( wrong->lastError() ) );
 }
 
 void TestRasterLayer::errors()
