@@ -17,6 +17,7 @@ import importlib.util
 import os
 import sys
 import tempfile
+import time
 
 SOURCE, BUILD = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -85,10 +86,13 @@ da = lazy()
 fractions = []
 open("/proc/self/clear_refs", "w").write("5")  # the peak RSS starts again from the current RSS
 before = memory()["VmRSS"]
+started = time.monotonic()
 layer = gridshade.add_dask(da, os.path.join(out, "ramp.tif"), crs="EPSG:32632", progress=fractions.append)
+seconds = time.monotonic() - started
 peak = memory()["VmHWM"] - before
 chunk_bytes = CHUNK * CHUNK * 8
-print("peak memory above the start: %.1f MiB for chunks of %.1f MiB (array %.1f MiB)" % (peak / 2**20, chunk_bytes / 2**20, H * W * 8 / 2**20))
+print("add_dask: %.1f s, peak memory above the start %.1f MiB for chunks of %.1f MiB (array %.1f MiB)"
+      % (seconds, peak / 2**20, chunk_bytes / 2**20, H * W * 8 / 2**20))
 check(peak <= 1.5 * chunk_bytes, "bounded memory: peak %.2f chunks <= 1.5 (the array is %d chunks)" % (peak / chunk_bytes, H * W * 8 // chunk_bytes))
 check(fractions and fractions[-1] == 1.0 and fractions == sorted(fractions), "progress from %.2f to 1.0 in %d steps" % (fractions[0], len(fractions)))
 check(layer.isValid() and layer.customProperty("gridshade/meta/gridshade_windows") == "6"
