@@ -9,7 +9,7 @@ tiled GeoTIFF with overviews and adds it as a layer, from standalone PyQGIS.
   512 x 512, every value read back by GDAL equals the array's (rows from south to north flipped);
 - the overviews are the 2 x 2 means of the level above; placement from the centre coordinates;
 - the chunk plan for chunks that are not tile multiples covers the array once, on tile edges;
-- progress is reported, and errors are clear.
+- progress is reported, creation options reach GDAL, and errors are clear.
 
 usage: dask_ingestion_test.py SOURCE_DIR BUILD_DIR
 """
@@ -38,8 +38,8 @@ from qgis.core import QgsPointXY, QgsRaster  # noqa: E402
 import gridshade  # noqa: E402
 from gridshade._dask import chunk_plan  # noqa: E402
 
-CHUNK = 2048  # 32 MiB of float64: a realistic dask chunk
-H, W = 2 * CHUNK, 3 * CHUNK
+CHUNK_H, CHUNK_W = 2048, 4096  # 64 MiB of float64: a realistic dask chunk (dask's default is 128 MiB)
+H, W = 2 * CHUNK_H, 3 * CHUNK_W
 CELL = 10.0
 X0, Y0 = 600000.0, 5100000.0  # south-west corner, EPSG:32632
 
@@ -54,8 +54,8 @@ def block(block_info=None):
     return values_at(np.arange(r0, r1), np.arange(c0, c1))
 
 
-def lazy(chunk=CHUNK):
-    data = dsa.map_blocks(block, chunks=(tuple(_split(H, chunk)), tuple(_split(W, chunk))), dtype="float64")
+def lazy():
+    data = dsa.map_blocks(block, chunks=(tuple(_split(H, CHUNK_H)), tuple(_split(W, CHUNK_W))), dtype="float64")
     return xr.DataArray(data, dims=("y", "x"), name="ramp", attrs={"units": "m"},
                         coords={"y": Y0 + CELL * (np.arange(H) + 0.5), "x": X0 + CELL * (np.arange(W) + 0.5)})
 
@@ -80,7 +80,9 @@ def raises(call, fragment):
 out = tempfile.mkdtemp(prefix="gridshade_dask_out_")
 # Warm-up on a small array: modules, GDAL's driver and QGIS's provider are loaded before measuring.
 small = xr.DataArray(dsa.zeros((600, 700), chunks=512), dims=("y", "x"), coords={"y": np.arange(600.0)[::-1], "x": np.arange(700.0)})
-gridshade.add_dask(small, os.path.join(out, "small.tif"), crs="EPSG:32632")
+gridshade.add_dask(small, os.path.join(out, "small.tif"), crs="EPSG:32632", creation_options=["PREDICTOR=3"])
+check(gdal.Open(os.path.join(out, "small.tif")).GetMetadata("IMAGE_STRUCTURE").get("PREDICTOR") == "3",
+      "creation_options reach GDAL (PREDICTOR=3)")
 
 da = lazy()
 fractions = []
@@ -90,7 +92,7 @@ started = time.monotonic()
 layer = gridshade.add_dask(da, os.path.join(out, "ramp.tif"), crs="EPSG:32632", progress=fractions.append)
 seconds = time.monotonic() - started
 peak = memory()["VmHWM"] - before
-chunk_bytes = CHUNK * CHUNK * 8
+chunk_bytes = CHUNK_H * CHUNK_W * 8
 print("add_dask: %.1f s, peak memory above the start %.1f MiB for chunks of %.1f MiB (array %.1f MiB)"
       % (seconds, peak / 2**20, chunk_bytes / 2**20, H * W * 8 / 2**20))
 check(peak <= 1.5 * chunk_bytes, "bounded memory: peak %.2f chunks <= 1.5 (the array is %d chunks)" % (peak / chunk_bytes, H * W * 8 // chunk_bytes))
@@ -109,7 +111,7 @@ for r in range(0, H, 512):
     got = np.frombuffer(band.ReadRaster(0, r, W, 512), dtype="float64").reshape(512, W)
     same &= np.array_equal(got, values_at(H - 1 - np.arange(r, r + 512), np.arange(W)))
 check(same, "every value read back equals the array's (rows flipped to north-up)")
-check(band.GetOverviewCount() == 4 and band.GetOverview(3).XSize == W // 16, "overviews at 2, 4, 8, 16 (down to about the tile size)")
+check(band.GetOverviewCount() == 5 and band.GetOverview(4).XSize == W // 32, "overviews at 2 to 32 (down to about the tile size)")
 ov = band.GetOverview(0)
 got = np.frombuffer(ov.ReadRaster(100, 200, 64, 32), dtype="float64").reshape(32, 64)
 full = np.frombuffer(band.ReadRaster(200, 400, 128, 64), dtype="float64").reshape(64, 128)
