@@ -68,13 +68,8 @@ def memory():
     return {line.split(":")[0]: int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith(("VmHWM", "VmRSS"))}
 
 
-def raises(call, fragment):
-    try:
-        call()
-    except gridshade.GridshadeError as e:
-        check(fragment in str(e), "clear error (%s): %s" % (fragment, e))
-        return
-    check(False, "expected an error with %r" % fragment)
+def raises(call, fragment, kind=None):
+    check.raises(call, fragment, kind or gridshade.GridshadeError)
 
 
 out = tempfile.mkdtemp(prefix="gridshade_dask_out_")

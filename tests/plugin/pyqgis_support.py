@@ -31,6 +31,18 @@ class Checks:
         if not condition:
             self.failures.append(message)
 
+    def raises(self, call, fragment, kind):
+        """Checks that call() raises \a kind with \a fragment in its message."""
+        try:
+            call()
+        except kind as e:
+            self(fragment in str(e), "clear error (%s): %s" % (fragment, e))
+            return
+        except Exception as e:  # noqa: BLE001 - a wrong kind of error is a failure too
+            self(False, "expected %s with %r, got %r" % (kind.__name__, fragment, e))
+            return
+        self(False, "expected an error with %r" % fragment)
+
     def finish(self, app):
         """Removes the layers before QGIS goes (providers must not outlive it), exits QGIS and
         returns the exit status."""
