@@ -23,7 +23,8 @@ namespace gridshade
  * or `layer=<project layer id>&how=log`; a raster instead of points:
  * `raster=/data/dem.tif&band=1&agg=mean&interpolate=linear&how=linear` (Datashader's
  * Canvas.raster options), with `crs=EPSG:32632` and `nodata=0` replacing what the raster says of
- * itself (arrays from the Python console carry no CRS). Unknown keys are an error (typos must not pass silently). A plain
+ * itself (arrays from the Python console carry no CRS). Unknown keys are an error (typos must
+ * not pass silently). A plain
  * value; any thread.
  */
 struct DensitySettings

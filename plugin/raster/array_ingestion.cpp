@@ -36,7 +36,8 @@ Status arrayDatasetUri( const ArrayRaster &array, QString &uri )
   const qint64 bandOffset = array.pixelInterleaved ? size : lineOffset * array.height;
   // Bottom-up rows: start at the last row in memory (the northernmost) and step back. Band
   // offsets stay positive: every band is flipped the same way.
-  const quintptr start = reinterpret_cast<quintptr>( array.data ) + ( array.bottomUp ? lineOffset * ( array.height - 1 ) : 0 );  const double *g = array.geoTransform;
+  const quintptr start = reinterpret_cast<quintptr>( array.data ) + ( array.bottomUp ? lineOffset * ( array.height - 1 ) : 0 );
+  const double *g = array.geoTransform;
   uri = QStringLiteral( "MEM:::DATAPOINTER=%1,PIXELS=%2,LINES=%3,BANDS=%4,DATATYPE=%5,PIXELOFFSET=%6,LINEOFFSET=%7,BANDOFFSET=%8,"
                         "GEOTRANSFORM=%9/%10/%11/%12/%13/%14" )
           .arg( start )
