@@ -8,7 +8,7 @@ import sys
 from urllib.parse import quote
 
 from ._arrays import _lib, array_uri, keep_alive, prepare, qgis_crs, set_metadata
-from ._errors import GridshadeError
+from ._errors import GridshadeError, require
 from ._xarray import crs_of, flip_columns, placement
 
 DENSITY_LAYER_TYPE = "gridshade_density"
@@ -31,7 +31,10 @@ def _density_layer(uri, name):
 
 def _grid(agg, purpose, copy):
     """The values of a 2-D (y, x) DataArray in a form GDAL views in place, with placement."""
-    if getattr(agg, "ndim", 2) == 3:
+    xr = require("xarray", purpose)
+    if not isinstance(agg, xr.DataArray):
+        raise GridshadeError("%s takes an xarray.DataArray (what Datashader returns), not %s" % (purpose, type(agg).__name__))
+    if agg.ndim == 3:
         raise GridshadeError("the aggregate has dims %s: a categorical aggregate (count_cat, by) has a category axis; "
                              "pick one category (agg.sel(%s=...)) or add them up (agg.sum('%s'))"
                              % (tuple(agg.dims), agg.dims[-1], agg.dims[-1]))

@@ -199,6 +199,7 @@ cat = xr.concat([agg, agg], dim="cat").transpose("y", "x", "cat")
 raises(lambda: gridshade.add_aggregate(cat, crs="EPSG:3857"), "categorical")
 raises(lambda: gridshade.add_image(means, crs="EPSG:3857"), "packed uint32 RGBA")
 raises(lambda: gridshade.add_aggregate(agg), "no CRS")
+raises(lambda: gridshade.add_aggregate(np.zeros((4, 4, 2))), "xarray.DataArray")
 raises(lambda: gridshade.add_aggregate(agg, crs="EPSG:3857", colour="red"), "unknown option")
 check("datashader" not in sys.modules, "add_aggregate and add_image did not import Datashader")
 
