@@ -91,15 +91,25 @@ def add_array(array, transform, crs, name="array", pixel_interleaved=False, copy
     code, WKT, a PROJ string). Arrays that are not C-contiguous or not of a dtype GDAL reads in
     place raise an error unless copy=True, which shows a converted copy instead. \a metadata (a
     dict) is kept on the layer (see set_metadata)."""
-    from qgis.core import QgsProject, QgsRasterLayer
     array, _ = prepare(array, copy)
-    target = qgis_crs(crs)
     height = array.shape[1] if array.ndim == 3 and not pixel_interleaved else array.shape[0] if array.ndim else 0
     transform, bottom_up = north_up(gdal_transform(transform), height)
+    return add_view(array, transform, bottom_up, crs, name, pixel_interleaved=pixel_interleaved, project=project, metadata=metadata)
+
+
+def add_view(array, transform, bottom_up, crs, name, pixel_interleaved=False, project=None, metadata=None, renderer=None):
+    """The raster layer over \a array (as prepare() left it) with its north-up GDAL \a transform,
+    read bottom-up when its rows are stored south to north: the one place every in-place layer
+    is made. \a renderer, if given, makes the layer's renderer from its data provider; the
+    layer keeps \a array alive and is added to \a project (the current one by default)."""
+    from qgis.core import QgsProject, QgsRasterLayer
+    target = qgis_crs(crs)
     layer = QgsRasterLayer(array_uri(array, transform, pixel_interleaved, bottom_up), name, "gdal")
     if not layer.isValid():
         raise GridshadeError("GDAL could not open the array as a raster: %s" % layer.error().summary())
     layer.setCrs(target)
+    if renderer is not None:
+        layer.setRenderer(renderer(layer.dataProvider()))
     if metadata:
         set_metadata(layer, metadata)
     keep_alive(layer, array)

@@ -7,9 +7,9 @@ a DataArray subclass), so DataArrays of the same shape built without Datashader 
 import sys
 from urllib.parse import quote
 
-from ._arrays import _lib, array_uri, keep_alive, prepare, qgis_crs, set_metadata
+from ._arrays import _lib, add_view, array_uri, keep_alive, qgis_crs, set_metadata
 from ._errors import GridshadeError, require
-from ._xarray import crs_of, flip_columns, placement
+from ._xarray import crs_of, viewable
 
 DENSITY_LAYER_TYPE = "gridshade_density"
 # Density options a caller may set for an aggregate (the rest are fixed by the aggregate itself).
@@ -38,14 +38,9 @@ def _grid(agg, purpose, copy):
         raise GridshadeError("the aggregate has dims %s: a categorical aggregate (count_cat, by) has a category axis; "
                              "pick one category (agg.sel(%s=...)) or add them up (agg.sum('%s'))"
                              % (tuple(agg.dims), agg.dims[-1], agg.dims[-1]))
-    transform, bottom_up, x_reversed = placement(agg, purpose)
-    values = agg.values
-    if values.ndim != 2:
+    if agg.ndim != 2:
         raise GridshadeError("%s takes a 2-D (y, x) DataArray; this one has dims %s" % (purpose, tuple(agg.dims)))
-    if x_reversed:
-        values = flip_columns(values, copy, str(agg.dims[-1]))
-    values, _ = prepare(values, copy)
-    return values, transform, bottom_up
+    return viewable(agg, purpose, copy)
 
 
 def add_aggregate(agg, crs=None, name=None, project=None, copy=False, **options):
@@ -89,26 +84,23 @@ def add_image(img, crs=None, name=None, project=None, copy=False):
     tf.shade, tf.stack and tf.spread return) as an RGBA raster layer whose pixels are a view of
     the image's memory, placed from its cell-centre coordinates, and returns it."""
     import numpy as np
-    from qgis.core import QgsMultiBandColorRenderer, QgsProject, QgsRasterLayer
+    from qgis.core import QgsMultiBandColorRenderer
     values, transform, bottom_up = _grid(img, "add_image", copy)
     if values.dtype != np.uint32:
         raise GridshadeError("add_image takes a shaded image of packed uint32 RGBA (tf.shade's output), not %s values: "
                              "for an aggregate use add_aggregate" % values.dtype)
     if sys.byteorder != "little":
         raise GridshadeError("packed RGBA images are read as R, G, B, A bytes, which needs a little-endian machine")
-    # The same memory seen as bytes: (y, x, [R, G, B, A]), pixel-interleaved bands.
+    # The same memory seen as bytes: (y, x, [R, G, B, A]), pixel-interleaved bands; the view
+    # keeps the image's buffer alive with the layer.
     rgba = values.view(np.uint8).reshape(values.shape + (4,))
-    target = qgis_crs(crs_of(img, crs))
     layer_name = name or (str(img.name) if img.name is not None else "Datashader image")
-    layer = QgsRasterLayer(array_uri(rgba, transform, pixel_interleaved=True, bottom_up=bottom_up), layer_name, "gdal")
-    if not layer.isValid():
-        raise GridshadeError("GDAL could not open the image as a raster: %s" % layer.error().summary())
-    layer.setCrs(target)
-    # Bands as they are (no contrast stretch); band 4 is straight alpha, which QGIS premultiplies.
-    renderer = QgsMultiBandColorRenderer(layer.dataProvider(), 1, 2, 3)
-    renderer.setAlphaBand(4)
-    layer.setRenderer(renderer)
-    set_metadata(layer, {str(k): v for k, v in img.attrs.items()})
-    keep_alive(layer, values)
-    (project or QgsProject.instance()).addMapLayer(layer)
-    return layer
+
+    def colours(provider):
+        # Bands as they are (no contrast stretch); band 4 is straight alpha, which QGIS premultiplies.
+        renderer = QgsMultiBandColorRenderer(provider, 1, 2, 3)
+        renderer.setAlphaBand(4)
+        return renderer
+
+    return add_view(rgba, transform, bottom_up, crs_of(img, crs), layer_name, pixel_interleaved=True, project=project,
+                    metadata={str(k): v for k, v in img.attrs.items()}, renderer=colours)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """xarray / rioxarray DataArrays as QGIS raster layers: georeferencing from rioxarray or from
 evenly spaced cell-centre coordinates, values viewed in place through _arrays."""
-from ._arrays import add_array
+from ._arrays import add_view, prepare
 from ._errors import GridshadeError, require
 
 _Y_NAMES = ("y", "lat", "latitude")
@@ -76,12 +76,19 @@ def placement(da, purpose):
     return transform, bottom_up, x_reversed
 
 
-def flip_columns(values, copy, xdim):
-    """\a values with its columns reversed (a copy), or the error saying that copy=True does it."""
+def viewable(da, purpose, copy):
+    """(values, transform, bottom_up): \a da's values as GDAL can view them in place (or, with
+    \a copy, the explicit copy: columns running east to west flipped, dtypes converted), with
+    the north-up geotransform and whether the rows are stored south to north."""
     import numpy as np
-    if not copy:
-        raise GridshadeError("the '%s' coordinate runs east to west: pass copy=True to show a flipped copy" % xdim)
-    return np.ascontiguousarray(np.flip(values, axis=-1))
+    transform, bottom_up, x_reversed = placement(da, purpose)
+    values = da.values
+    if x_reversed:
+        if not copy:
+            raise GridshadeError("the '%s' coordinate runs east to west: pass copy=True to show a flipped copy" % da.dims[-1])
+        values = np.ascontiguousarray(np.flip(values, axis=-1))
+    values, _ = prepare(values, copy)
+    return values, transform, bottom_up
 
 
 def add_dataarray(da, crs=None, name=None, copy=False, project=None):
@@ -99,15 +106,8 @@ def add_dataarray(da, crs=None, name=None, copy=False, project=None):
                              "GeoTIFF, or .compute() it first when it fits in memory" % (da.name or "the DataArray"))
     if isinstance(da, xr.DataArray) and da.ndim not in (2, 3):
         raise GridshadeError("the DataArray has dims %s: give (y, x) or (band, y, x) (also lat/lon)" % (tuple(da.dims),))
-    transform, bottom_up, x_reversed = placement(da, "add_dataarray")
-    values = da.values
-    if x_reversed:
-        values = flip_columns(values, copy, str(da.dims[-1]))
-    if bottom_up:
-        # add_array reads a south-up geotransform (dy > 0) as rows stored south to north.
-        x0, dx, rx, y0, ry, dy = transform
-        transform = (x0, dx, rx, y0 + dy * da.shape[-2], ry, -dy)
+    values, transform, bottom_up = viewable(da, "add_dataarray", copy)
     attrs = {str(k): v for k, v in da.attrs.items()}
     layer_name = name or (str(da.name) if da.name is not None else attrs.get("long_name", "DataArray"))
-    # add_array keeps the values (the DataArray's own buffer, or the copy) alive with the layer.
-    return add_array(values, transform, crs_of(da, crs), name=layer_name, copy=copy, project=project, metadata=attrs)
+    # The layer keeps the values (the DataArray's own buffer, or the copy) alive.
+    return add_view(values, transform, bottom_up, crs_of(da, crs), layer_name, project=project, metadata=attrs)
