@@ -104,7 +104,18 @@ RasterWindowReader::~RasterWindowReader()
   }
 }
 
-void *RasterWindowReader::applyOverrides( void *dataset ) const
+Status RasterWindowReader::applyOverrides( void *&dataset, void *&source ) const
+{
+  if ( !mOverrides.any() )
+    return Status::ok();
+  source = dataset;
+  dataset = overridingVrt( source );
+  if ( !dataset )
+    return Status::error( QStringLiteral( "cannot assign the CRS or nodata value to raster '%1': %2" ).arg( mSource, lastGdalError() ) );
+  return Status::ok();
+}
+
+void *RasterWindowReader::overridingVrt( void *dataset ) const
 {
   QByteArray wkt = mOverrides.crsWkt.toUtf8();
   QByteArray nodata = QByteArray::number( mOverrides.nodata, 'g', 17 );
@@ -138,15 +149,10 @@ void RasterWindowReader::open( const QString &source )
     mStatus = Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( source, lastGdalError() ) );
     return;
   }
-  if ( mOverrides.any() )
+  if ( Status st = applyOverrides( mDataset, mSourceDataset ); !st )
   {
-    mSourceDataset = mDataset;
-    mDataset = applyOverrides( mSourceDataset );
-    if ( !mDataset )
-    {
-      mStatus = Status::error( QStringLiteral( "cannot assign the CRS or nodata value to raster '%1': %2" ).arg( source, lastGdalError() ) );
-      return;
-    }
+    mStatus = st;
+    return;
   }
   GDALDatasetH ds = static_cast<GDALDatasetH>( mDataset );
   mWidth = GDALGetRasterXSize( ds );
@@ -275,13 +281,8 @@ Status RasterWindowReader::readLevel( int level, const QList<int> &bands, const 
     mFullResolution = GDALOpenEx( mSource.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, options, nullptr );
     if ( !mFullResolution )
       return Status::error( QStringLiteral( "cannot open '%1' without overviews: %2" ).arg( mSource, lastGdalError() ) );
-    if ( mOverrides.any() )
-    {
-      mFullResolutionSource = mFullResolution;
-      mFullResolution = applyOverrides( mFullResolutionSource );
-      if ( !mFullResolution )
-        return Status::error( QStringLiteral( "cannot assign the CRS or nodata value to raster '%1': %2" ).arg( mSource, lastGdalError() ) );
-    }
+    if ( Status st = applyOverrides( mFullResolution, mFullResolutionSource ); !st )
+      return st;
   }
   return readBands( mFullResolution, -1, bands, window, outSize, method, out );
 }

@@ -179,8 +179,10 @@ class RasterWindowReader
     };
 
     void open( const QString &source );
-    //! \a dataset itself, or an in-memory VRT over it carrying the overrides (null on failure).
-    void *applyOverrides( void *dataset ) const;
+    //! With overrides: \a dataset becomes an in-memory VRT over it, kept in \a source for closing.
+    Status applyOverrides( void *&dataset, void *&source ) const;
+    //! The in-memory VRT over \a dataset carrying the overrides (null on failure).
+    void *overridingVrt( void *dataset ) const;
     Status checkBands( const QList<int> &bands ) const;
     QList<int> bandsOrAll( const QList<int> &bands ) const;
     Status ioWindow( const PixelWindow &window, const QSize &outSize, Resampling method, IoWindow &io ) const;
