@@ -128,10 +128,8 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
     const QSize size( mWidth > 0 ? mWidth : std::max( 1, static_cast<int>( std::lround( window.width ) ) ),
                       mHeight > 0 ? mHeight : std::max( 1, static_cast<int>( std::lround( window.height ) ) ) );
     RasterArray array;
-    // -1: GDAL's own choice, which selectOverviewLevel() reproduces (tests compare them).
-    const double resolution = std::min( window.width * std::fabs( reader.transform().c[1] ) / size.width(),
-                                        window.height * std::fabs( reader.transform().c[5] ) / size.height() );
-    const int level = mOverview < 0 ? reader.selectOverviewLevel( resolution ) : mOverview - 1;
+    // -1: GDAL's own choice, which levelRead() reproduces from the window GDAL is given.
+    const int level = mOverview < 0 ? reader.levelRead( window, size ) : mOverview - 1;
     const Status readStatus = mOverview < 0 ? reader.read( mBands, window, size, mResampling, array )
                                             : reader.readLevel( level, mBands, window, size, mResampling, array );
     if ( !readStatus )
@@ -141,7 +139,10 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
     if ( mApplyMask )
     {
       std::vector<uint8_t> alpha;
-      if ( Status st = reader.readMask( array.bands, window, size, mResampling, alpha ); !st )
+      // The mask of the very level and window the data came from.
+      const Status st = mOverview < 0 ? reader.readMask( array.bands, window, size, mResampling, alpha )
+                                      : reader.readMaskLevel( level, array.bands, window, size, mResampling, alpha );
+      if ( !st )
         throw QgsProcessingException( st.message() );
       const size_t pixels = alpha.size();
       for ( int b = 0; b < array.bands.size(); ++b )

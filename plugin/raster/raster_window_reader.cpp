@@ -215,13 +215,14 @@ QList<int> RasterWindowReader::bandsOrAll( const QList<int> &bands ) const
 
 void RasterWindowReader::snapToPixels( double x, double y, double w, double h, const QSize &limit, IoWindow &io )
 {
-  // GDAL reads whole pixels; a fractional window goes in the extra argument, as GDAL's own
-  // warper and QGIS's provider resampling do.
+  // GDAL reads whole pixels; the exact window always goes in the extra argument too, as
+  // rasterio and QGIS's provider do. Without it GDAL 3.6 rounds a whole-pixel window to whole
+  // pixels of the overview it picks: (100, 1000) at 1/8 became (13, 125), 0.4 output pixels off.
   io.ix = static_cast<int>( std::floor( x ) );
   io.iy = static_cast<int>( std::floor( y ) );
   io.iw = std::max( 1, std::min( limit.width() - io.ix, static_cast<int>( std::ceil( x + w ) ) - io.ix ) );
   io.ih = std::max( 1, std::min( limit.height() - io.iy, static_cast<int>( std::ceil( y + h ) ) - io.iy ) );
-  io.extra.bFloatingPointWindowValidity = x != io.ix || y != io.iy || w != io.iw || h != io.ih;
+  io.extra.bFloatingPointWindowValidity = TRUE;
   io.extra.dfXOff = x;
   io.extra.dfYOff = y;
   io.extra.dfXSize = w;
@@ -262,29 +263,72 @@ Status RasterWindowReader::ioWindow( const PixelWindow &window, const QSize &out
 Status RasterWindowReader::read( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
                                  RasterArray &out ) const
 {
-  return readBands( mDataset, -1, bands, window, outSize, method, out );
+  // GDAL's own level choice, but the overview read here with the window snapped in its own
+  // pixels: GDAL 3.6 rounds the whole-pixel window to the overview (12.5 -> 13) and then clips
+  // the exact window to it, so the first output row and column lost their half-covered cells.
+  return readBands( mDataset, levelRead( window, outSize ), bands, window, outSize, method, out );
 }
 
-Status RasterWindowReader::readLevel( int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
-                                      RasterArray &out ) const
+void *RasterWindowReader::fullResolutionDataset( Status &status ) const
+{
+  if ( !mFullResolution )
+  {
+    const char *options[] = { "OVERVIEW_LEVEL=NONE", nullptr };
+    mFullResolution = GDALOpenEx( mSource.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, options, nullptr );
+    if ( !mFullResolution )
+    {
+      status = Status::error( QStringLiteral( "cannot open '%1' without overviews: %2" ).arg( mSource, lastGdalError() ) );
+      return nullptr;
+    }
+    if ( Status st = applyOverrides( mFullResolution, mFullResolutionSource ); !st )
+    {
+      status = st;
+      return nullptr;
+    }
+  }
+  return mFullResolution;
+}
+
+Status RasterWindowReader::levelDataset( int level, void *&dataset, int &datasetLevel ) const
 {
   if ( !mStatus )
     return mStatus;
   if ( level >= overviewCount() || level < -1 )
     return Status::error( QStringLiteral( "overview %1 does not exist: the raster has %2 (0..%3, or -1 for the full resolution)" )
                             .arg( level ).arg( overviewCount() ).arg( overviewCount() - 1 ) );
+  datasetLevel = level;
   if ( level >= 0 )
-    return readBands( mDataset, level, bands, window, outSize, method, out );
-  if ( !mFullResolution )
   {
-    const char *options[] = { "OVERVIEW_LEVEL=NONE", nullptr };
-    mFullResolution = GDALOpenEx( mSource.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, options, nullptr );
-    if ( !mFullResolution )
-      return Status::error( QStringLiteral( "cannot open '%1' without overviews: %2" ).arg( mSource, lastGdalError() ) );
-    if ( Status st = applyOverrides( mFullResolution, mFullResolutionSource ); !st )
-      return st;
+    dataset = mDataset;
+    return Status::ok();
   }
-  return readBands( mFullResolution, -1, bands, window, outSize, method, out );
+  Status st;
+  dataset = fullResolutionDataset( st );
+  return dataset ? Status::ok() : st;
+}
+
+Status RasterWindowReader::readLevel( int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                                      RasterArray &out ) const
+{
+  void *dataset = nullptr;
+  int datasetLevel = -1;
+  if ( Status st = levelDataset( level, dataset, datasetLevel ); !st )
+    return st;
+  return readBands( dataset, datasetLevel, bands, window, outSize, method, out );
+}
+
+RasterWindowReader::IoWindow RasterWindowReader::onLevel( int level, const IoWindow &io ) const
+{
+  IoWindow source = io;
+  if ( level >= 0 )
+  {
+    // GDAL's own scaling (GDALBandGetBestOverviewLevel2): raster size / overview size per axis.
+    const QSize ov = overviewSize( level );
+    const double fx = double( ov.width() ) / mWidth, fy = double( ov.height() ) / mHeight;
+    const PixelWindow scaled { io.x * fx, io.y * fy, std::min( io.w * fx, ov.width() - io.x * fx ), std::min( io.h * fy, ov.height() - io.y * fy ) };
+    snapToPixels( scaled.x, scaled.y, scaled.width, scaled.height, ov, source );
+  }
+  return source;
 }
 
 Status RasterWindowReader::readBands( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize,
@@ -295,14 +339,7 @@ Status RasterWindowReader::readBands( void *dataset, int level, const QList<int>
   if ( Status st = prepare( bands, window, outSize, method, wanted, io ); !st )
     return st;
   // An overview: the same window in its pixels (fractional), read from its band.
-  IoWindow source = io;
-  if ( level >= 0 )
-  {
-    const QSize ov = overviewSize( level );
-    const double fx = double( ov.width() ) / mWidth, fy = double( ov.height() ) / mHeight;
-    const PixelWindow scaled { io.x * fx, io.y * fy, std::min( io.w * fx, ov.width() - io.x * fx ), std::min( io.h * fy, ov.height() - io.y * fy ) };
-    snapToPixels( scaled.x, scaled.y, scaled.width, scaled.height, ov, source );
-  }
+  const IoWindow source = onLevel( level, io );
   try
   {
     out.values.assign( static_cast<size_t>( wanted.size() ) * outSize.width() * outSize.height(), 0.0 );
@@ -375,10 +412,27 @@ GDALDataType RasterWindowReader::dataType( int band ) const
 Status RasterWindowReader::readMask( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
                                      std::vector<uint8_t> &alpha ) const
 {
+  return readMasks( mDataset, levelRead( window, outSize ), bands, window, outSize, method, alpha );
+}
+
+Status RasterWindowReader::readMaskLevel( int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize,
+                                          Resampling method, std::vector<uint8_t> &alpha ) const
+{
+  void *dataset = nullptr;
+  int datasetLevel = -1;
+  if ( Status st = levelDataset( level, dataset, datasetLevel ); !st )
+    return st;
+  return readMasks( dataset, datasetLevel, bands, window, outSize, method, alpha );
+}
+
+Status RasterWindowReader::readMasks( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize,
+                                      Resampling method, std::vector<uint8_t> &alpha ) const
+{
   QList<int> wanted;
   IoWindow io;
   if ( Status st = prepare( bands, window, outSize, method, wanted, io ); !st )
     return st;
+  IoWindow source = onLevel( level, io );
   const size_t pixels = static_cast<size_t>( outSize.width() ) * outSize.height();
   std::vector<uint8_t> mask( pixels );
   alpha.assign( pixels, 255 );
@@ -386,13 +440,16 @@ Status RasterWindowReader::readMask( const QList<int> &bands, const PixelWindow 
   QList<GDALRasterBandH> seen;
   for ( int b : wanted )
   {
-    GDALRasterBandH maskBand = GDALGetMaskBand( GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), b ) );
+    GDALRasterBandH band = GDALGetRasterBand( static_cast<GDALDatasetH>( dataset ), b );
+    if ( level >= 0 )
+      band = band ? GDALGetOverview( band, level ) : nullptr;
+    GDALRasterBandH maskBand = band ? GDALGetMaskBand( band ) : nullptr;
     if ( !maskBand || seen.contains( maskBand ) )
       continue;
     seen << maskBand;
     CPLErrorReset();
-    if ( GDALRasterIOEx( maskBand, GF_Read, io.ix, io.iy, io.iw, io.ih, mask.data(), outSize.width(), outSize.height(), GDT_Byte, 0, 0,
-                         &io.extra ) != CE_None )
+    if ( GDALRasterIOEx( maskBand, GF_Read, source.ix, source.iy, source.iw, source.ih, mask.data(), outSize.width(), outSize.height(),
+                         GDT_Byte, 0, 0, &source.extra ) != CE_None )
       return Status::error( QStringLiteral( "reading the mask of band %1 failed: %2" ).arg( b ).arg( lastGdalError() ) );
     for ( size_t p = 0; p < pixels; ++p )
       alpha[p] = std::min( alpha[p], mask[p] );
@@ -415,31 +472,52 @@ QSize RasterWindowReader::overviewSize( int level ) const
   return QSize( GDALGetRasterBandXSize( ov ), GDALGetRasterBandYSize( ov ) );
 }
 
+int RasterWindowReader::bestOverview( double target ) const
+{
+  int best = -1;
+  double bestFactor = 0.0;
+  GDALRasterBandH band = mDataset && mBands > 0 ? GDALGetRasterBand( static_cast<GDALDatasetH>( mDataset ), 1 ) : nullptr;
+  for ( int level = 0; level < overviewCount(); ++level )
+  {
+    GDALRasterBandH ov = GDALGetOverview( band, level );
+    const QSize size = overviewSize( level );
+    if ( !ov || size.width() > mWidth || size.height() > mHeight )
+      continue;
+    const double factor = std::min( double( mWidth ) / size.width(), double( mHeight ) / size.height() );
+    if ( factor >= 1.2 * target || factor <= bestFactor )
+      continue;
+    // GDAL leaves AVERAGE_BIT2GRAYSCALE overviews out of RasterIO.
+    const char *resampling = GDALGetMetadataItem( ov, "RESAMPLING", nullptr );
+    if ( resampling && QByteArray( resampling ).toUpper().startsWith( "AVERAGE_BIT2" ) )
+      continue;
+    best = level;
+    bestFactor = factor;
+  }
+  return best;
+}
+
 int RasterWindowReader::selectOverviewLevel( double targetResolution ) const
 {
   const double px = std::hypot( mTransform.c[1], mTransform.c[4] ), py = std::hypot( mTransform.c[2], mTransform.c[5] );
   if ( !( targetResolution > 0 ) || px <= 0 || py <= 0 )
     return -1;
-  // As GDALBandGetBestOverviewLevel2: the desired factor of the finer-ratio axis, and every
-  // overview's factor measured on that same axis.
-  const double tx = targetResolution / px, ty = targetResolution / py;
-  const bool useX = tx < ty;
-  const double target = useX ? tx : ty;
+  // The finer-ratio axis sets the target factor, as GDALBandGetBestOverviewLevel2 does.
+  const double target = std::min( targetResolution / px, targetResolution / py );
   if ( target <= 1.0 )
     return -1;
-  int best = -1;
-  double bestFactor = 1.0;
-  for ( int level = 0; level < overviewCount(); ++level )
-  {
-    const QSize ov = overviewSize( level );
-    const double factor = useX ? double( mWidth ) / ov.width() : double( mHeight ) / ov.height();
-    if ( factor < 1.2 * target && factor > bestFactor )
-    {
-      best = level;
-      bestFactor = factor;
-    }
-  }
-  return best;
+  return bestOverview( target );
+}
+
+int RasterWindowReader::levelRead( const PixelWindow &window, const QSize &outSize ) const
+{
+  IoWindow io;
+  if ( !mStatus || !ioWindow( window, outSize, Resampling::Nearest, io ) )
+    return -1;
+  // GDAL looks at overviews only when the buffer is smaller than the window on some axis.
+  if ( !( outSize.width() < io.iw || outSize.height() < io.ih ) || overviewCount() == 0 )
+    return -1;
+  const double rx = double( io.iw ) / outSize.width(), ry = double( io.ih ) / outSize.height();
+  return bestOverview( rx < ry || outSize.height() == 1 ? rx : ry );
 }
 
 int RasterWindowReader::maskFlags( int band ) const

@@ -142,6 +142,15 @@ class RasterWindowReader
      */
     int selectOverviewLevel( double targetResolution ) const;
     /**
+     * The level that read() of \a window at \a outSize really reads (0-based overview, -1 the
+     * full resolution). GDAL 3.6 decides on the whole-pixel window it is given (the fractional
+     * window widened to whole pixels), not on the fractional one: a 1000.2-pixel window is
+     * 1002 pixels to it. Target factor: the smaller of window / output over the two axes (the
+     * x axis when the output is one row); an overview's factor: the smaller of raster /
+     * overview over the two axes; the most reduced overview below 1.2 times the target wins.
+     */
+    int levelRead( const PixelWindow &window, const QSize &outSize ) const;
+    /**
      * read() from a fixed level: overview \a level (0-based; the window stays in full-resolution
      * pixels and is scaled to the overview), or -1 for the full resolution with GDAL's overview
      * choice turned off (the dataset opened again with OVERVIEW_LEVEL=NONE).
@@ -158,6 +167,10 @@ class RasterWindowReader
      */
     Status readMask( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
                      std::vector<uint8_t> &alpha ) const;
+    //! readMask() from the level that readLevel() reads (\a level as there), so that the mask
+    //! always describes the same cells as the data.
+    Status readMaskLevel( int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                          std::vector<uint8_t> &alpha ) const;
     //! GDAL's mask flags of \a band: GMF_ALL_VALID 1, GMF_PER_DATASET 2, GMF_ALPHA 4, GMF_NODATA 8.
     int maskFlags( int band ) const;
 
@@ -195,6 +208,16 @@ class RasterWindowReader
                      void *data ) const;
     Status readBands( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
                       RasterArray &out ) const;
+    //! The window of \a io in the pixels of overview \a level (unchanged for -1).
+    IoWindow onLevel( int level, const IoWindow &io ) const;
+    //! The dataset opened with OVERVIEW_LEVEL=NONE (null with \a status set on failure).
+    void *fullResolutionDataset( Status &status ) const;
+    //! Checks \a level (-1..overviewCount()-1) and gives the dataset and level to read it from.
+    Status levelDataset( int level, void *&dataset, int &datasetLevel ) const;
+    Status readMasks( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
+                      std::vector<uint8_t> &alpha ) const;
+    //! GDAL 3.6's choice for a target factor: the most reduced overview below 1.2 x \a target.
+    int bestOverview( double target ) const;
 
     void *mDataset = nullptr; // GDALDatasetH
     void *mSourceDataset = nullptr; // the opened source when mDataset is a VRT over it (overrides)

@@ -136,6 +136,7 @@ class TestRasterLayer : public QObject
     void cleanupTestCase();
     void fullResolutionMatchesBruteForce();
     void decimatedReadIsTheOverview();
+    void decimationReadsItsLevel();
     void reprojectionMatchesGdalwarp_data();
     void reprojectionMatchesGdalwarp();
     void goldens_data();
@@ -230,6 +231,45 @@ void TestRasterLayer::decimatedReadIsTheOverview()
     if ( !std::isnan( expected[k] ) )
       QCOMPARE( out.values[k], expected[k] );
   }
+}
+
+void TestRasterLayer::decimationReadsItsLevel()
+{
+  // A value-coded raster: 1 at full resolution, each overview filled with its own factor (2, 4,
+  // ... 64), 2000 x 1500 so that overview factors are not exact powers of two on y. Whatever
+  // the canvas, the mean of a constant is that constant, so every cell drawn tells which level
+  // GDAL really read: it must be the level of the decimation the layer reports (64 at most).
+  const QString path = mDir.filePath( QStringLiteral( "coded.tif" ) );
+  const double gt[6] = { 400000, 10, 0, 5200000, 0, -10 };
+  QVERIFY( writeRaster( path, 2000, 1500, gt, "EPSG:32632", []( int, int ) { return 1.0; }, true ).isEmpty() );
+  GDALDatasetH ds = GDALOpen( path.toUtf8().constData(), GA_Update );
+  for ( int k = 0; k < 6; ++k )
+    QCOMPARE( GDALFillRaster( GDALGetOverview( GDALGetRasterBand( ds, 1 ), k ), double( 2 << k ), 0 ), CE_None );
+  GDALClose( ds );
+  const RasterWindowReader reader( path );
+  int cases = 0;
+  for ( double cellsPerPixel : { 1.3, 1.99, 2.0, 2.5, 3.99, 4.7, 7.3, 8.0, 9.6, 16.2, 23.0, 40.0, 70.0 } )
+    for ( double shift : { 0.0, 0.37, 0.5 } )
+    {
+      CanvasGrid canvas;
+      canvas.size = QSize( 211, 157 );
+      const double px = cellsPerPixel * gt[1], x0 = gt[0] + ( 3.0 + shift ) * gt[1], y1 = gt[3] - ( 5.0 + shift ) * gt[1];
+      canvas.extent = QgsRectangle( x0, y1 - canvas.size.height() * px, x0 + canvas.size.width() * px, y1 );
+      CanvasRaster out;
+      QVERIFY( readRasterOnCanvas( reader, canvas, CanvasRasterOptions(), out ) );
+      const double expected = std::min( out.decimation, 64 );
+      int drawn = 0;
+      for ( size_t k = 0; k < out.values.size(); ++k )
+        if ( out.alpha[k] )
+        {
+          QVERIFY2( out.values[k] == expected, qPrintable( QStringLiteral( "%1 cells/px, shift %2: decimation %3 but a cell of level value %4" )
+                                                              .arg( cellsPerPixel ).arg( shift ).arg( out.decimation ).arg( out.values[k] ) ) );
+          ++drawn;
+        }
+      QVERIFY( drawn > 0 );
+      ++cases;
+    }
+  QCOMPARE( cases, 39 );
 }
 
 void TestRasterLayer::reprojectionMatchesGdalwarp_data()

@@ -14,6 +14,7 @@
 #include <qgsrasterlayer.h>
 
 #include <gdal.h>
+#include <gdal_utils.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -67,15 +68,58 @@ QString writeFixture( const QString &path, bool tiled )
 }
 
 // The reference: GDAL's RasterIO on its own handle, integer window, float64 buffer.
-std::vector<double> gdalRead( const QString &path, int band, int x, int y, int w, int h, int outW, int outH, GDALRIOResampleAlg alg )
+// GDAL's own read of the exact window from one level (-1 full resolution). Nearest, average and
+// mode when shrinking through another code path than ours: gdal_translate -srcwin with the
+// window in that level's pixels (a VRT source). Bilinear, cubic and enlarging reads as rasterio
+// reads a window: RasterIO of the level's band with the exact window (the VRT would also take
+// cells outside the window into its kernels and edges).
+std::vector<double> gdalRead( const QString &path, int level, int band, int x, int y, int w, int h, int outW, int outH, const char *alg )
 {
-  GDALDatasetH ds = GDALOpen( path.toUtf8().constData(), GA_ReadOnly );
-  std::vector<double> v( static_cast<size_t>( outW ) * outH );
-  GDALRasterIOExtraArg extra;
-  INIT_RASTERIO_EXTRA_ARG( extra );
-  extra.eResampleAlg = alg;
-  if ( GDALRasterIOEx( GDALGetRasterBand( ds, band ), GF_Read, x, y, w, h, v.data(), outW, outH, GDT_Float64, 0, 0, &extra ) != CE_None )
-    v.assign( v.size(), -9999.0 ); // a failed reference read fails the comparison
+  const QByteArray open = level < 0 ? QByteArray( "OVERVIEW_LEVEL=NONE" ) : "OVERVIEW_LEVEL=" + QByteArray::number( level ) + " only";
+  const char *openOptions[] = { open.constData(), nullptr };
+  GDALDatasetH ds = GDALOpenEx( path.toUtf8().constData(), GDAL_OF_RASTER, nullptr, openOptions, nullptr );
+  std::vector<double> v( static_cast<size_t>( outW ) * outH, -9999.0 ); // a failed reference read fails the comparison
+  if ( !ds )
+    return v;
+  GDALDatasetH full = GDALOpen( path.toUtf8().constData(), GA_ReadOnly );
+  const double fx = double( GDALGetRasterXSize( ds ) ) / GDALGetRasterXSize( full ), fy = double( GDALGetRasterYSize( ds ) ) / GDALGetRasterYSize( full );
+  GDALClose( full );
+  if ( QByteArray( alg ) == "bilinear" || QByteArray( alg ) == "cubic" || outW > w )
+  {
+    GDALRasterIOExtraArg extra;
+    INIT_RASTERIO_EXTRA_ARG( extra );
+    extra.bFloatingPointWindowValidity = TRUE;
+    extra.dfXOff = x * fx;
+    extra.dfYOff = y * fy;
+    extra.dfXSize = w * fx;
+    extra.dfYSize = h * fy;
+    const int ix = int( std::floor( extra.dfXOff ) ), iy = int( std::floor( extra.dfYOff ) );
+    const int iw = std::min( GDALGetRasterXSize( ds ), int( std::ceil( extra.dfXOff + extra.dfXSize ) ) ) - ix;
+    const int ih = std::min( GDALGetRasterYSize( ds ), int( std::ceil( extra.dfYOff + extra.dfYSize ) ) ) - iy;
+    GDALDatasetH plain = GDALOpen( path.toUtf8().constData(), GA_ReadOnly );
+    GDALRasterBandH b = level < 0 ? GDALGetRasterBand( ds, band ) : GDALGetOverview( GDALGetRasterBand( plain, band ), level );
+    extra.eResampleAlg = QByteArray( alg ) == "cubic" ? GRIORA_Cubic : QByteArray( alg ) == "bilinear" ? GRIORA_Bilinear : QByteArray( alg ) == "average" ? GRIORA_Average : QByteArray( alg ) == "mode" ? GRIORA_Mode : GRIORA_NearestNeighbour;
+    const CPLErr err = GDALRasterIOEx( b, GF_Read, ix, iy, iw, ih, v.data(), outW, outH, GDT_Float64, 0, 0, &extra );
+    GDALClose( plain );
+    if ( err != CE_None )
+      v.assign( v.size(), -9999.0 );
+    GDALClose( ds );
+    return v;
+  }
+  QList<QByteArray> args { "-of", "MEM", "-ot", "Float64", "-b", QByteArray::number( band ), "-r", alg, "-outsize", QByteArray::number( outW ),
+                           QByteArray::number( outH ), "-srcwin", QByteArray::number( x * fx, 'g', 17 ), QByteArray::number( y * fy, 'g', 17 ),
+                           QByteArray::number( w * fx, 'g', 17 ), QByteArray::number( h * fy, 'g', 17 ) };
+  std::vector<char *> argv;
+  for ( QByteArray &a : args )
+    argv.push_back( a.data() );
+  argv.push_back( nullptr );
+  GDALTranslateOptions *options = GDALTranslateOptionsNew( argv.data(), nullptr );
+  GDALDatasetH out = GDALTranslate( "", ds, options, nullptr );
+  GDALTranslateOptionsFree( options );
+  if ( out && GDALRasterIO( GDALGetRasterBand( out, 1 ), GF_Read, 0, 0, outW, outH, v.data(), outW, outH, GDT_Float64, 0, 0 ) != CE_None )
+    v.assign( v.size(), -9999.0 );
+  if ( out )
+    GDALClose( out );
   GDALClose( ds );
   return v;
 }
@@ -236,7 +280,7 @@ void TestRasterWindow::gdalParity()
   QFETCH( int, method );
   QFETCH( QRect, window );
   QFETCH( QSize, out );
-  static const GDALRIOResampleAlg algs[] = { GRIORA_NearestNeighbour, GRIORA_Bilinear, GRIORA_Cubic, GRIORA_Average, GRIORA_Mode };
+  static const char *algs[] = { "near", "bilinear", "cubic", "average", "mode" };
   const RasterWindowReader reader( mLayer->dataProvider() );
   RasterArray got;
   const PixelWindow pw { double( window.x() ), double( window.y() ), double( window.width() ), double( window.height() ) };
@@ -244,10 +288,18 @@ void TestRasterWindow::gdalParity()
   QCOMPARE( got.bands, ( QList<int> { 2, 1 } ) );
   for ( int i = 0; i < 2; ++i )
   {
-    const std::vector<double> expected = gdalRead( mTiled, got.bands[i], window.x(), window.y(), window.width(), window.height(), out.width(), out.height(), algs[method] );
+    // The level GDAL picks is checked against GDAL itself by plugin.raster_overview_reference.
+    const int level = reader.levelRead( pw, out );
+    const std::vector<double> expected = gdalRead( mTiled, level, got.bands[i], window.x(), window.y(), window.width(), window.height(), out.width(), out.height(), algs[method] );
     const std::vector<double> band( got.values.begin() + static_cast<std::ptrdiff_t>( i * expected.size() ),
                                     got.values.begin() + static_cast<std::ptrdiff_t>( ( i + 1 ) * expected.size() ) );
-    QVERIFY2( band == expected, qPrintable( QStringLiteral( "band %1 differs from GDAL's RasterIO" ).arg( got.bands[i] ) ) );
+    // Bilinear and cubic interpolate in float32 inside GDAL: one pixel in a thousand may differ in
+    // its last bit between two reads of the same cells (seen: 1.2e-4 of 1997.1).
+    const double tolerance = method == int( Resampling::Bilinear ) || method == int( Resampling::Cubic ) ? 1e-7 : 0.0;
+    bool same = band.size() == expected.size();
+    for ( size_t k = 0; same && k < band.size(); ++k )
+      same = std::isnan( band[k] ) ? std::isnan( expected[k] ) : std::fabs( band[k] - expected[k] ) <= tolerance * std::fabs( expected[k] );
+    QVERIFY2( same, qPrintable( QStringLiteral( "band %1 differs from GDAL's read of the exact window on level %2" ).arg( got.bands[i] ).arg( level ) ) );
   }
   // The returned grid's geotransform: the window's corner, pixels scaled by window / output.
   QCOMPARE( got.transform.c[0], ORIGIN_X + window.x() * RES );
@@ -333,7 +385,8 @@ void TestRasterWindow::processingAlgorithm()
   std::vector<double> written( 64 * 48 );
   QCOMPARE( GDALRasterIO( GDALGetRasterBand( ds, 1 ), GF_Read, 0, 0, 64, 48, written.data(), 64, 48, GDT_Float64, 0, 0 ), CE_None );
   GDALClose( ds );
-  QVERIFY( written == gdalRead( mTiled, 2, 200, 116, 512, 384, 64, 48, GRIORA_Average ) );
+  const int level = results.value( QStringLiteral( "OVERVIEW_LEVEL" ) ).toInt() - 1;
+  QVERIFY( written == gdalRead( mTiled, level, 2, 200, 116, 512, 384, 64, 48, "average" ) );
 
   // Bad input: an extent outside the raster.
   params.insert( QStringLiteral( "EXTENT" ), QStringLiteral( "0,10,0,10 [EPSG:32632]" ) );
