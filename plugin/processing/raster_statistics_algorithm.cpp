@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "raster_statistics_algorithm.h"
 
+#include "raster_parameters.h"
+
 #include "cancel_watch.h"
 #include "raster/raster_statistics.h"
 
@@ -63,7 +65,8 @@ bool RasterStatisticsAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
   if ( layer->providerType() != QLatin1String( "gdal" ) )
     throw QgsProcessingException( QStringLiteral( "INPUT '%1' is read by the '%2' provider: streaming needs a GDAL raster" ).arg( layer->name(), layer->providerType() ) );
   mSource = layer->dataProvider()->dataSourceUri();
-  mBands = parameterAsInts( parameters, QStringLiteral( "BANDS" ), context );
+  if ( Status st = parseBandList( QStringLiteral( "BANDS" ), parameters.value( QStringLiteral( "BANDS" ) ), mBands ); !st )
+    throw QgsProcessingException( st.message() );
   mChunk = parameterAsInt( parameters, QStringLiteral( "CHUNK" ), context );
   return true;
 }

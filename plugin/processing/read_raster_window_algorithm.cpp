@@ -4,6 +4,9 @@
 #include "raster/raster_array_writer.h"
 #include "raster/raster_reprojector.h"
 
+#include "cancel_watch.h"
+#include "raster_parameters.h"
+
 #include "processing_guard.h"
 
 #include <qgsprocessingcontext.h>
@@ -40,13 +43,17 @@ QString ReadRasterWindowAlgorithm::shortHelpString() const
 {
   return QStringLiteral( "Reads a window of a GDAL raster layer through GDAL's RasterIO: the part inside EXTENT (default: the "
                          "whole raster) at WIDTH x HEIGHT pixels (0: the window's own resolution) with the RESAMPLING method. "
+                         "When one of WIDTH and HEIGHT is 0 it follows from the other, keeping the extent's aspect. "
                          "GDAL picks an overview when the output is coarser than the window (OVERVIEW -1), or OVERVIEW "
                          "forces one: 0 the full resolution, n the n-th overview. With APPLY_MASK (the default), "
                          "pixels that GDAL's masks of the bands read call invalid (nodata values, NaN, internal masks, alpha "
-                         "bands) become NaN. With TARGET_CRS the window is reprojected through GDAL's warper with the "
-                         "project's datum transformation: EXTENT is then the destination window (default: the raster's "
-                         "footprint), WIDTH x HEIGHT its size (0: about the source resolution). Writes a Float64 GeoTIFF "
-                         "whose geotransform is that of the returned grid, NaN as nodata." );
+                         "bands) become NaN. With TARGET_CRS the window is reprojected as gdalwarp does it (the overview that "
+                         "fits unless OVERVIEW forces one, exact transformation, the project's datum transformation, masks "
+                         "and alpha bands applied; APPLY_MASK must stay on): EXTENT is then the destination window (default: "
+                         "the raster's footprint), WIDTH x HEIGHT its size (both 0: about the source resolution). BANDS takes "
+                         "3,1 or 3;1 or one BANDS= per band. OVERVIEW_LEVEL and WINDOW report the level and the source "
+                         "window read. Writes a Float64 GeoTIFF whose geotransform is that of the returned grid, NaN as "
+                         "nodata." );
 }
 
 ReadRasterWindowAlgorithm *ReadRasterWindowAlgorithm::createInstance() const
@@ -86,6 +93,9 @@ bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
     throw QgsProcessingException( QStringLiteral( "INPUT '%1' is read by the '%2' provider: windowed reads need a GDAL raster" ).arg( layer->name(), layer->providerType() ) );
   mSource = layer->dataProvider()->dataSourceUri();
   const QgsCoordinateReferenceSystem target = parameterAsCrs( parameters, QStringLiteral( "TARGET_CRS" ), context );
+  const QString targetText = parameterAsString( parameters, QStringLiteral( "TARGET_CRS" ), context ).trimmed();
+  if ( !target.isValid() && !targetText.isEmpty() )
+    throw QgsProcessingException( QStringLiteral( "TARGET_CRS '%1' is not a coordinate reference system QGIS knows (e.g. EPSG:3857, or WKT)" ).arg( targetText ) );
   mTargetCrsWkt.clear();
   mCoordinateOperation.clear();
   if ( target.isValid() && target != layer->crs() )
@@ -94,7 +104,8 @@ bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
     // The datum transformation the project chose for this pair, as QGIS's own renders use it.
     mCoordinateOperation = context.transformContext().calculateCoordinateOperation( layer->crs(), target );
   }
-  mBands = parameterAsInts( parameters, QStringLiteral( "BANDS" ), context );
+  if ( Status st = parseBandList( QStringLiteral( "BANDS" ), parameters.value( QStringLiteral( "BANDS" ) ), mBands ); !st )
+    throw QgsProcessingException( st.message() );
   mHasExtent = parameters.value( QStringLiteral( "EXTENT" ) ).isValid() && !parameterAsString( parameters, QStringLiteral( "EXTENT" ), context ).isEmpty();
   if ( mHasExtent )
   {
@@ -106,6 +117,9 @@ bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
   }
   mOverview = parameterAsInt( parameters, QStringLiteral( "OVERVIEW" ), context );
   mApplyMask = parameterAsBoolean( parameters, QStringLiteral( "APPLY_MASK" ), context );
+  if ( !mApplyMask && !mTargetCrsWkt.isEmpty() )
+    throw QgsProcessingException( QStringLiteral( "APPLY_MASK=false cannot be combined with TARGET_CRS: the warper always leaves nodata, "
+                                                  "masked and transparent pixels empty (NaN); read without TARGET_CRS to keep them" ) );
   mWidth = parameterAsInt( parameters, QStringLiteral( "WIDTH" ), context );
   mHeight = parameterAsInt( parameters, QStringLiteral( "HEIGHT" ), context );
   const QString method = QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "RESAMPLING" ) ), parameters, context );
@@ -125,8 +139,12 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
     PixelWindow window { 0, 0, double( reader.width() ), double( reader.height() ) };
     if ( mHasExtent && !reader.windowForExtent( mExtent, window ) )
       throw QgsProcessingException( QStringLiteral( "the raster's geotransform is rotated: EXTENT cannot be mapped to a pixel window" ) );
-    const QSize size( mWidth > 0 ? mWidth : std::max( 1, static_cast<int>( std::lround( window.width ) ) ),
-                      mHeight > 0 ? mHeight : std::max( 1, static_cast<int>( std::lround( window.height ) ) ) );
+    const double *g = reader.transform().c;
+    const QSize size = mWidth <= 0 && mHeight <= 0
+                         ? QSize( std::max( 1, static_cast<int>( std::lround( window.width ) ) ), std::max( 1, static_cast<int>( std::lround( window.height ) ) ) )
+                         : sizeKeepingAspect( QSize( mWidth, mHeight ), window.width * std::fabs( g[1] ), window.height * std::fabs( g[5] ) );
+    if ( Status st = checkOutputSize( size.width(), size.height(), mBands.isEmpty() ? reader.bandCount() : mBands.size() ); !st )
+      throw QgsProcessingException( st.message() );
     RasterArray array;
     // -1: GDAL's own choice, which levelRead() reproduces from the window GDAL is given.
     const int level = mOverview < 0 ? reader.levelRead( window, size ) : mOverview - 1;
@@ -157,23 +175,32 @@ QVariantMap ReadRasterWindowAlgorithm::processAlgorithm( const QVariantMap &para
 
 QVariantMap ReadRasterWindowAlgorithm::reproject( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback )
 {
+  CancelWatch cancel( feedback );
   ReprojectionRequest request;
   request.dstCrsWkt = mTargetCrsWkt;
   request.coordinateOperation = mCoordinateOperation;
   request.hasExtent = mHasExtent;
   request.extent = mExtent;
-  request.size = QSize( mWidth, mHeight );
-  if ( mWidth <= 0 || mHeight <= 0 )
-    request.size = QSize();
+  request.size = QSize( std::max( 0, mWidth ), std::max( 0, mHeight ) );
   request.method = mResampling;
   request.bands = mBands;
+  request.overview = mOverview < 0 ? ReprojectionRequest::AUTO_OVERVIEW : mOverview - 1;
+  request.cancel = cancel.flag();
+  if ( mWidth > 0 && mHeight > 0 )
+    if ( Status st = checkOutputSize( mWidth, mHeight, std::max( 1, int( mBands.size() ) ) ); !st )
+      throw QgsProcessingException( st.message() );
   RasterArray array;
   std::vector<uint8_t> alpha;
-  if ( Status st = reprojectWindow( mSource, request, array, &alpha ); !st )
-    throw QgsProcessingException( st.message() );
-  if ( !mApplyMask )
-    feedback->pushInfo( QStringLiteral( "APPLY_MASK is ignored when reprojecting: the warper always leaves masked pixels empty (NaN)" ) );
-  return writeOutputs( parameters, context, feedback, array, -1, QString() );
+  ReprojectionReport report;
+  if ( Status st = reprojectWindow( mSource, request, array, &alpha, &report ); !st )
+    throw QgsProcessingException( cancel.isCanceled() ? QStringLiteral( "cancelled" ) : st.message() );
+  const PixelWindow &w = report.window;
+  feedback->pushInfo( QStringLiteral( "reprojected %1 x %2 pixels from %3, source window %4,%5 %6 x %7" )
+                        .arg( array.width ).arg( array.height )
+                        .arg( report.level < 0 ? QStringLiteral( "the full resolution" ) : QStringLiteral( "overview %1" ).arg( report.level + 1 ) )
+                        .arg( w.x ).arg( w.y ).arg( w.width ).arg( w.height ) );
+  return writeOutputs( parameters, context, feedback, array, report.level + 1,
+                       QStringLiteral( "%1,%2,%3,%4" ).arg( w.x, 0, 'g', 17 ).arg( w.y, 0, 'g', 17 ).arg( w.width, 0, 'g', 17 ).arg( w.height, 0, 'g', 17 ) );
 }
 
 QVariantMap ReadRasterWindowAlgorithm::writeOutputs( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback,

@@ -32,7 +32,7 @@ class ReadRasterWindowAlgorithm : public QgsProcessingAlgorithm
   private:
     //! TARGET_CRS given: the window through GDAL's warper (see reprojectWindow()).
     QVariantMap reproject( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback );
-    //! Writes OUTPUT and returns the results map (OVERVIEW_LEVEL: -1 when reprojected).
+    //! Writes OUTPUT and returns the results map (OVERVIEW_LEVEL and WINDOW: what was read).
     QVariantMap writeOutputs( const QVariantMap &parameters, QgsProcessingContext &context, QgsProcessingFeedback *feedback,
                               const RasterArray &array, int level, const QString &window );
 
