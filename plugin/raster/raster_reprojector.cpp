@@ -143,6 +143,13 @@ int autoOverview( GDALDatasetH src, void *transformer, int width, int height )
   return level;
 }
 
+// The last band when GDAL calls it alpha (gdalwarp's source alpha), else 0.
+int alphaBand( GDALDatasetH src )
+{
+  const int last = GDALGetRasterCount( src );
+  return last > 1 && GDALGetRasterColorInterpretation( GDALGetRasterBand( src, last ) ) == GCI_AlphaBand ? last : 0;
+}
+
 int CPL_STDCALL progressCancel( double, const char *, void *cancel )
 {
   return !( cancel && static_cast<const std::atomic<bool> *>( cancel )->load() );
@@ -183,11 +190,18 @@ GDALWarpOptions *warpOptions( GDALDatasetH src, GDALDatasetH dst, const QList<in
     wo->padfSrcNoDataReal = nullptr;
   }
   // The warper applies a per-dataset mask by itself, an alpha band only when named, as gdalwarp
-  // names the last band when GDAL calls it alpha.
-  const int last = GDALGetRasterCount( src );
-  if ( last > 1 && GDALGetRasterColorInterpretation( GDALGetRasterBand( src, last ) ) == GCI_AlphaBand )
-    wo->nSrcAlphaBand = last;
-  wo->papszWarpOptions = CSLSetNameValue( wo->papszWarpOptions, "INIT_DEST", "NO_DATA" );
+  // names the last band when GDAL calls it alpha. Then, as gdalwarp, a destination alpha band
+  // (the band after ours) takes the warped opacity: without it the warper blends partly
+  // transparent pixels with the empty (NaN) destination, and they came out empty.
+  // The destination then starts at 0 (a NaN opacity would blend into NaN) and its emptiness is
+  // read from the opacity.
+  const int alpha = alphaBand( src );
+  if ( alpha )
+  {
+    wo->nSrcAlphaBand = alpha;
+    wo->nDstAlphaBand = bands.size() + 1;
+  }
+  wo->papszWarpOptions = CSLSetNameValue( wo->papszWarpOptions, "INIT_DEST", alpha ? "0" : "NO_DATA" );
   wo->papszWarpOptions = CSLSetNameValue( wo->papszWarpOptions, "NUM_THREADS", "ALL_CPUS" );
   wo->pfnTransformer = GDALGenImgProjTransform;
   wo->pTransformerArg = transformer;
@@ -215,9 +229,10 @@ Status warp( GDALDatasetH src, void *transformer, const QList<int> &bands, const
              const ReprojectionRequest &request, RasterArray &out, std::vector<uint8_t> *alpha )
 {
   const size_t pixels = static_cast<size_t>( width ) * height;
+  const int viewBands = bands.size() + ( alphaBand( src ) ? 1 : 0 );
   try
   {
-    out.values.assign( pixels * bands.size(), NaN );
+    out.values.assign( pixels * viewBands, NaN );
     if ( alpha )
       alpha->assign( pixels, 255 );
   }
@@ -229,7 +244,7 @@ Status warp( GDALDatasetH src, void *transformer, const QList<int> &bands, const
   view.data = out.values.data();
   view.width = width;
   view.height = height;
-  view.bands = bands.size();
+  view.bands = viewBands;
   std::copy( gt, gt + 6, view.geoTransform );
   QString uri;
   if ( Status st = arrayDatasetUri( view, uri ); !st )
@@ -251,6 +266,17 @@ Status warp( GDALDatasetH src, void *transformer, const QList<int> &bands, const
     return Status::error( QStringLiteral( "cancelled" ) );
   if ( err != CE_None )
     return Status::error( QStringLiteral( "reprojecting failed: %1" ).arg( lastGdalError() ) );
+  dst.reset();
+  if ( viewBands > bands.size() )
+  {
+    // Transparent where the warped opacity is 0, as gdalwarp's output alpha; then drop it.
+    const double *opacity = out.values.data() + bands.size() * pixels;
+    for ( size_t p = 0; p < pixels; ++p )
+      if ( !( opacity[p] > 0 ) )
+        for ( int i = 0; i < bands.size(); ++i )
+          out.values[i * pixels + p] = NaN;
+    out.values.resize( pixels * bands.size() );
+  }
   if ( alpha )
   {
     // NaN marks what the warper left empty (outside the source, or masked there).

@@ -42,7 +42,7 @@ tmp = tempfile.mkdtemp(prefix="gridshade_ovref_data_")
 def make_fixture(path):
     """The issue's fixture: 2048^2 float32 UTM 32N, 10 m, nodata -9999, 256^2 tiles, AVERAGE
     overviews 2, 4, 8, 16, with nodata areas (a disc, a band of rows, scattered cells)."""
-    r, c = np.mgrid[0:N, 0:N].astype(np.float64)
+    r, c = np.ogrid[0:N, 0:N]  # broadcast: no full-size coordinate arrays
     a = 800 + 300 * np.sin(c / 37.0) * np.cos(r / 53.0) + 40 * np.sin((c + 2 * r) / 7.0) + 0.01 * c
     a[(r - 700) ** 2 + (c - 1300) ** 2 < 180 ** 2] = NODATA
     a[96:104, 1200:1490] = NODATA
