@@ -2,14 +2,16 @@
 # Builds the 64k x 64k float32 virtual raster of the streaming benchmark: one 4096 x 4096
 # float32 tile (tiled GeoTIFF), mosaicked 16 x 16 by a VRT (16 GiB of pixels), in EPSG:3857
 # with 1 m pixels. `--overviews` also builds the tile's AVERAGE overviews (1/2 .. 1/64), which
-# the VRT's decimated reads use (the raster layer benchmark).
+# the VRT's decimated reads use (the raster layer benchmark); `--deflate` writes the tile
+# DEFLATE-compressed (decoding then costs more than reading: the statistics cache benchmark).
 import math, struct, sys
 from osgeo import gdal
 out = sys.argv[1]
 overviews = "--overviews" in sys.argv[2:]
+deflate = "--deflate" in sys.argv[2:]
 t, n = 4096, 16
 tile = out + "/tile.tif"
-ds = gdal.GetDriverByName("GTiff").Create(tile, t, t, 1, gdal.GDT_Float32, ["TILED=YES"])
+ds = gdal.GetDriverByName("GTiff").Create(tile, t, t, 1, gdal.GDT_Float32, ["TILED=YES"] + (["COMPRESS=DEFLATE"] if deflate else []))
 ds.SetGeoTransform((0, 1, 0, 0, 0, -1))
 b = ds.GetRasterBand(1)
 
