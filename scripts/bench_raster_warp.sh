@@ -19,7 +19,7 @@ export QGIS_CUSTOM_CONFIG_PATH=$work/profile QT_QPA_PLATFORM=offscreen
 bash scripts/install_plugin.sh > /dev/null
 measure() { /usr/bin/time -f "  wall %e s, peak RSS %M KiB" "$@" 2>&1 | grep -E 'wall|MiB/s|reprojected' || true; }
 echo "== qgis_process start-up alone (the baseline)"
-measure /usr/bin/qgis_process.bin list > /dev/null
+measure /usr/bin/qgis_process.bin list
 echo "== gridshade:readrasterwindow TARGET_CRS=EPSG:4326 1024 x 1024"
 measure /usr/bin/qgis_process.bin run gridshade:readrasterwindow -- INPUT="$work/plain/mosaic.vrt" TARGET_CRS=EPSG:4326 \
   WIDTH=1024 HEIGHT=1024 OUTPUT="$work/ours.tif"

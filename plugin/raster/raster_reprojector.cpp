@@ -293,6 +293,23 @@ Status warp( GDALDatasetH src, void *transformer, const QList<int> &bands, const
   return Status::ok();
 }
 
+// What both entry points start with: the bands, an exact transformer and the destination grid.
+Status prepare( GDALDatasetH src, const ReprojectionRequest &request, QList<int> &bands, Transformer &transformer, double gt[6], int &width,
+                int &height )
+{
+  if ( request.dstCrsWkt.isEmpty() )
+    return Status::error( QStringLiteral( "no destination CRS given" ) );
+  if ( Status st = checkBands( src, request, bands ); !st )
+    return st;
+  transformer = makeTransformer( src, request );
+  if ( !transformer )
+    return Status::error( QStringLiteral( "no transformation from the raster's CRS to the destination CRS: %1" ).arg( lastGdalError() ) );
+  if ( Status st = destinationGrid( src, transformer.get(), request, gt, width, height ); !st )
+    return st;
+  GDALSetGenImgProjTransformerDstGeoTransform( transformer.get(), gt );
+  return Status::ok();
+}
+
 } // namespace
 
 QSize sizeKeepingAspect( const QSize &size, double extentW, double extentH )
@@ -318,16 +335,11 @@ Status reprojectWindow( const QString &gdalSource, const ReprojectionRequest &re
     return Status::error( QStringLiteral( "cannot open raster '%1': %2" ).arg( gdalSource, lastGdalError() ) );
   GDALDatasetH srcDs = static_cast<GDALDatasetH>( src.get() );
   QList<int> bands;
-  if ( Status st = checkBands( srcDs, request, bands ); !st )
-    return st;
-  Transformer transformer = makeTransformer( srcDs, request );
-  if ( !transformer )
-    return Status::error( QStringLiteral( "no transformation from the raster's CRS to the destination CRS: %1" ).arg( lastGdalError() ) );
+  Transformer transformer;
   double gt[6];
   int width = 0, height = 0;
-  if ( Status st = destinationGrid( srcDs, transformer.get(), request, gt, width, height ); !st )
+  if ( Status st = prepare( srcDs, request, bands, transformer, gt, width, height ); !st )
     return st;
-  GDALSetGenImgProjTransformerDstGeoTransform( transformer.get(), gt );
 
   // The source window under the destination grid; none: the extent misses the raster.
   double minX, maxX, minY, maxY;
@@ -366,18 +378,12 @@ Status reprojectDataset( void *dataset, const ReprojectionRequest &request, Rast
 {
   if ( !dataset )
     return Status::error( QStringLiteral( "no raster to reproject" ) );
-  if ( request.dstCrsWkt.isEmpty() )
-    return Status::error( QStringLiteral( "no destination CRS given" ) );
   GDALDatasetH srcDs = static_cast<GDALDatasetH>( dataset );
   QList<int> bands;
-  if ( Status st = checkBands( srcDs, request, bands ); !st )
-    return st;
-  Transformer transformer = makeTransformer( srcDs, request );
-  if ( !transformer )
-    return Status::error( QStringLiteral( "no transformation from the raster's CRS to the destination CRS: %1" ).arg( lastGdalError() ) );
+  Transformer transformer;
   double gt[6];
   int width = 0, height = 0;
-  if ( Status st = destinationGrid( srcDs, transformer.get(), request, gt, width, height ); !st )
+  if ( Status st = prepare( srcDs, request, bands, transformer, gt, width, height ); !st )
     return st;
   return warp( srcDs, transformer.get(), bands, gt, width, height, request, out, alpha );
 }

@@ -20,6 +20,18 @@ def start(source, build, prefix):
     return app
 
 
+def start_processing(check):
+    """Initialises QGIS's processing framework and registers Gridshade's provider through the
+    library, as the Python loader does; returns the library (for gridshade_unregister())."""
+    import ctypes
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+    Processing.initialize()
+    lib = ctypes.PyDLL(os.environ["GRIDSHADE_LIBRARY"])
+    check(lib.gridshade_register() == 1, "gridshade registered")
+    return lib
+
+
 class Checks:
     """ok/FAIL lines and the failures among them."""
 

@@ -10,7 +10,6 @@ A value-coded raster (each level filled with its own factor) shows which level w
 
 usage: raster_overview_reference_test.py SOURCE_DIR BUILD_DIR
 """
-import math
 import os
 import sys
 import tempfile
@@ -24,15 +23,9 @@ check = pyqgis_support.Checks()
 import numpy as np  # noqa: E402
 from osgeo import gdal  # noqa: E402
 
-sys.path.append("/usr/share/qgis/python/plugins")
+lib = pyqgis_support.start_processing(check)
 import processing  # noqa: E402
-from processing.core.Processing import Processing  # noqa: E402
-from qgis.core import QgsApplication, QgsProcessingFeedback  # noqa: E402
-
-Processing.initialize()
-import ctypes  # noqa: E402
-lib = ctypes.PyDLL(os.environ["GRIDSHADE_LIBRARY"])
-check(lib.gridshade_register() == 1, "gridshade registered")
+from qgis.core import QgsProcessingFeedback  # noqa: E402
 gdal.UseExceptions()
 
 N, RES, X0, Y0, NODATA = 2048, 10.0, 400000.0, 5200000.0, -9999.0

@@ -20,15 +20,9 @@ check = pyqgis_support.Checks()
 import numpy as np  # noqa: E402
 from osgeo import gdal  # noqa: E402
 
-sys.path.append("/usr/share/qgis/python/plugins")
+lib = pyqgis_support.start_processing(check)
 import processing  # noqa: E402
-from processing.core.Processing import Processing  # noqa: E402
 from qgis.core import QgsProcessingException, QgsProcessingFeedback  # noqa: E402
-
-Processing.initialize()
-import ctypes  # noqa: E402
-lib = ctypes.PyDLL(os.environ["GRIDSHADE_LIBRARY"])
-check(lib.gridshade_register() == 1, "gridshade registered")
 gdal.UseExceptions()
 gdal.SetCacheMax(64 << 20)  # the test process stays well under 512 MiB (GDAL would take 5 % of RAM)
 tmp = tempfile.mkdtemp(prefix="gridshade_warpref_data_")
