@@ -51,10 +51,12 @@ struct Worker
 };
 
 /*
- * Adds one strip's pixels, band by band, each with its own mask (null: all valid): a first pass
- * for count, sum, min and max, a second for the squared deviations from the strip's own mean,
- * both over memory; the strip then joins the band's statistics by Chan's merge. Without a mask
- * the loops have no branch but the NaN test, so that they keep up with reading.
+ * Adds one strip's pixels, band by band, each with its own mask (null: all valid), in one pass:
+ * count, minimum, maximum, and the sums of x - K and (x - K)^2 with K the strip's first valid
+ * value ("shifted data"). K lies within the data, so the squares do not cancel the way raw
+ * sums of squares do for values like epoch seconds; the strip then joins the band's statistics
+ * by Chan's merge. A second pass for the squared deviations would cost as much again (4.3e9
+ * pixels: 9 s of CPU on the 16 GiB mosaic). Without a mask the loop has no branch but the NaN test.
  */
 template<typename T>
 void accumulate( const T *values, size_t pixels, const std::vector<const uint8_t *> &masks, std::vector<BandStatistics> &stats )
@@ -63,39 +65,35 @@ void accumulate( const T *values, size_t pixels, const std::vector<const uint8_t
   {
     const T *v = values + b * pixels;
     const uint8_t *alpha = masks[b];
+    size_t first = 0;
+    while ( first < pixels && ( ( alpha && alpha[first] == 0 ) || v[first] != v[first] ) )
+      ++first;
     BandStatistics strip;
-    uint64_t valid = 0;
-    double sum = 0, lo = strip.min, hi = strip.max;
-    for ( size_t p = 0; p < pixels; ++p )
+    strip.masked = pixels; // unless a valid cell is found below
+    if ( first < pixels )
     {
-      const double x = v[p];
-      if ( ( alpha && alpha[p] == 0 ) || x != x )
-        continue;
-      ++valid;
-      sum += x;
-      lo = x < lo ? x : lo;
-      hi = x > hi ? x : hi;
-    }
-    strip.valid = valid;
-    strip.masked = pixels - valid;
-    strip.sum = sum;
-    strip.min = lo;
-    strip.max = hi;
-    if ( valid )
-    {
-      const double mean = sum / valid;
-      double m2 = 0, drift = 0;
-      for ( size_t p = 0; p < pixels; ++p )
+      const double shift = v[first];
+      uint64_t valid = 0;
+      double s1 = 0, s2 = 0, lo = shift, hi = shift;
+      for ( size_t p = first; p < pixels; ++p )
       {
         const double x = v[p];
         if ( ( alpha && alpha[p] == 0 ) || x != x )
           continue;
-        m2 += ( x - mean ) * ( x - mean );
-        drift += x - mean;
+        ++valid;
+        const double d = x - shift;
+        s1 += d;
+        s2 += d * d;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
       }
-      // The mean's own rounding error, corrected as in the "corrected two-pass" algorithm.
-      strip.runningMean = mean + drift / valid;
-      strip.m2 = std::max( 0.0, m2 - drift * drift / valid );
+      strip.valid = valid;
+      strip.masked = pixels - valid;
+      strip.sum = shift * valid + s1;
+      strip.runningMean = shift + s1 / valid;
+      strip.m2 = std::max( 0.0, s2 - s1 * s1 / valid );
+      strip.min = lo;
+      strip.max = hi;
     }
     stats[b].merge( strip );
   }

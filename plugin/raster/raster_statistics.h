@@ -51,7 +51,7 @@ struct StreamSettings
  * Each chunk is cut into strips of whole native block rows, every 512 rows or more, three per
  * thread; each thread reads its strips (with its own GDAL dataset) into its own buffer (float32
  * when the bands' type fits, else float64; each band's own mask only when it has one) and
- * accumulates (two passes over the strip in memory, then Chan's merge); buffers are reused from
+ * accumulates (one pass, sums shifted by the strip's first value, then Chan's merge); buffers are reused from
  * strip to strip. Memory: threads x strip x at most 9 bytes a pixel and band = at most 3/4 of a
  * chunk of float32 data per band, plus GDAL's block cache, sized while streaming to a 512-row
  * band across the chunk per thread (at most half a chunk; process-wide: other GDAL users share

@@ -215,14 +215,12 @@ QList<int> RasterWindowReader::bandsOrAll( const QList<int> &bands ) const
 
 void RasterWindowReader::snapToPixels( double x, double y, double w, double h, const QSize &limit, IoWindow &io )
 {
-  // GDAL reads whole pixels; the exact window always goes in the extra argument too, as
-  // rasterio and QGIS's provider do. Without it GDAL 3.6 rounds a whole-pixel window to whole
-  // pixels of the overview it picks: (100, 1000) at 1/8 became (13, 125), 0.4 output pixels off.
+  // GDAL reads whole pixels; the exact window goes in the extra argument too (see extraFor()).
   io.ix = static_cast<int>( std::floor( x ) );
   io.iy = static_cast<int>( std::floor( y ) );
   io.iw = std::max( 1, std::min( limit.width() - io.ix, static_cast<int>( std::ceil( x + w ) ) - io.ix ) );
   io.ih = std::max( 1, std::min( limit.height() - io.iy, static_cast<int>( std::ceil( y + h ) ) - io.iy ) );
-  io.extra.bFloatingPointWindowValidity = TRUE;
+  io.extra.bFloatingPointWindowValidity = x != io.ix || y != io.iy || w != io.iw || h != io.ih;
   io.extra.dfXOff = x;
   io.extra.dfYOff = y;
   io.extra.dfXSize = w;
@@ -366,6 +364,18 @@ Status RasterWindowReader::readBands( void *dataset, int level, const QList<int>
   return Status::ok();
 }
 
+GDALRasterIOExtraArg RasterWindowReader::extraFor( const IoWindow &io, const QSize &outSize )
+{
+  // The exact window goes to GDAL for every resampled read, whole-pixel ones too, as rasterio and
+  // QGIS's provider pass it: without it GDAL 3.6 rounds a whole-pixel window to whole pixels of
+  // an overview it picks itself (a VRT's sources do), (100, 1000) at 1/8 becoming (13, 125).
+  // A whole-pixel window read 1:1 keeps the integer request: GDAL's VRT sources take a slower,
+  // resampling path for floating-point windows (4 x slower streaming of a mosaic).
+  GDALRasterIOExtraArg extra = io.extra;
+  extra.bFloatingPointWindowValidity = io.extra.bFloatingPointWindowValidity || outSize != QSize( io.iw, io.ih );
+  return extra;
+}
+
 Status RasterWindowReader::rasterIo( void *dataset, int level, const QList<int> &bands, const IoWindow &source, const QSize &outSize,
                                      GDALDataType type, void *data ) const
 {
@@ -376,8 +386,9 @@ Status RasterWindowReader::rasterIo( void *dataset, int level, const QList<int> 
     GDALRasterBandH band = GDALGetRasterBand( static_cast<GDALDatasetH>( dataset ), bands[i] );
     if ( level >= 0 )
       band = GDALGetOverview( band, level );
+    GDALRasterIOExtraArg extra = extraFor( source, outSize );
     if ( !band || GDALRasterIOEx( band, GF_Read, source.ix, source.iy, source.iw, source.ih, static_cast<char *>( data ) + i * bandBytes,
-                                  outSize.width(), outSize.height(), type, 0, 0, const_cast<GDALRasterIOExtraArg *>( &source.extra ) ) != CE_None )
+                                  outSize.width(), outSize.height(), type, 0, 0, &extra ) != CE_None )
       return Status::error( QStringLiteral( "reading band %1, pixels %2,%3 %4 x %5 failed: %6" )
                               .arg( bands[i] ).arg( source.ix ).arg( source.iy ).arg( source.iw ).arg( source.ih ).arg( lastGdalError() ) );
   }
@@ -448,8 +459,9 @@ Status RasterWindowReader::readMasks( void *dataset, int level, const QList<int>
       continue;
     seen << maskBand;
     CPLErrorReset();
+    GDALRasterIOExtraArg extra = extraFor( source, outSize );
     if ( GDALRasterIOEx( maskBand, GF_Read, source.ix, source.iy, source.iw, source.ih, mask.data(), outSize.width(), outSize.height(),
-                         GDT_Byte, 0, 0, &source.extra ) != CE_None )
+                         GDT_Byte, 0, 0, &extra ) != CE_None )
       return Status::error( QStringLiteral( "reading the mask of band %1 failed: %2" ).arg( b ).arg( lastGdalError() ) );
     for ( size_t p = 0; p < pixels; ++p )
       alpha[p] = std::min( alpha[p], mask[p] );

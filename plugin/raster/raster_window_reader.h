@@ -204,6 +204,8 @@ class RasterWindowReader
     //! The checks and window preparation that every read starts with.
     Status prepare( const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method, QList<int> &wanted,
                     IoWindow &io ) const;
+    //! The extra argument GDAL gets for \a io read into \a outSize.
+    static GDALRasterIOExtraArg extraFor( const IoWindow &io, const QSize &outSize );
     Status rasterIo( void *dataset, int level, const QList<int> &bands, const IoWindow &source, const QSize &outSize, GDALDataType type,
                      void *data ) const;
     Status readBands( void *dataset, int level, const QList<int> &bands, const PixelWindow &window, const QSize &outSize, Resampling method,
