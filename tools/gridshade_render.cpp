@@ -36,7 +36,15 @@ bool ensureParent( const QString &path )
   return path.isEmpty() || QDir().mkpath( QFileInfo( path ).absolutePath() );
 }
 
-QJsonObject statsJson( const RenderOptions &o, const RenderResult &r, double loadMs, double writeMs )
+QJsonArray firstLines( const PointsReadReport &read )
+{
+  QJsonArray lines;
+  for ( qint64 line : read.firstSkippedLines )
+    lines.append( double( line ) );
+  return lines;
+}
+
+QJsonObject statsJson( const RenderOptions &o, const RenderResult &r, const PointsReadReport &read, double loadMs, double writeMs )
 {
   const AggregateStats &s = r.aggregate.stats();
   const Extent &e = o.viewport.extent();
@@ -44,7 +52,9 @@ QJsonObject statsJson( const RenderOptions &o, const RenderResult &r, double loa
                        { QStringLiteral( "in_view" ), double( s.inView ) },
                        { QStringLiteral( "dropped_non_finite" ), double( s.droppedNonFinite ) },
                        { QStringLiteral( "dropped_outside" ), double( s.droppedOutside ) },
-                       { QStringLiteral( "dropped_category" ), double( s.droppedCategory ) } };
+                       { QStringLiteral( "dropped_category" ), double( s.droppedCategory ) },
+                       { QStringLiteral( "rows_skipped" ), double( read.skippedRows ) },
+                       { QStringLiteral( "first_skipped_lines" ), firstLines( read ) } };
   QJsonObject viewport { { QStringLiteral( "name" ), o.viewportName },
                          { QStringLiteral( "extent" ), QJsonArray { e.xmin, e.ymin, e.xmax, e.ymax } },
                          { QStringLiteral( "width" ), o.viewport.width() },
@@ -87,10 +97,21 @@ int run( const QStringList &arguments )
   QElapsedTimer timer;
   timer.start();
   PointColumns points;
+  PointsReadReport read;
   if ( o.pointsPath.isEmpty() )
     points = SceneGenerator( o.seed ).generate( o.sceneCount, o.aggregation.threads );
-  else if ( Status s = PointsFile::read( o.pointsPath, points, o.csvColumns ); !s )
-    return fail( s.message(), 1 );
+  else if ( Status s = PointsFile::read( o.pointsPath, points, o.csvColumns, &read ); !s )
+    return fail( s.message(), read.malformed ? 2 : 1 ); // malformed input is a usage error, as bad options are
+  if ( read.skippedRows > 0 )
+  {
+    QStringList lines;
+    for ( qint64 line : read.firstSkippedLines )
+      lines << QString::number( line );
+    QTextStream( stderr ) << QStringLiteral( "skipped %1 malformed row(s) of '%2' (lines %3%4)" )
+                               .arg( read.skippedRows )
+                               .arg( o.pointsPath, lines.join( QStringLiteral( ", " ) ), read.skippedRows > uint64_t( lines.size() ) ? QStringLiteral( ", ..." ) : QString() )
+                          << Qt::endl;
+  }
   const double loadMs = timer.nsecsElapsed() / 1e6;
 
   RenderResult result;
@@ -115,7 +136,7 @@ int run( const QStringList &arguments )
     QFile f( o.statsJson );
     if ( !f.open( QIODevice::WriteOnly | QIODevice::Truncate ) )
       return fail( QStringLiteral( "cannot write stats '%1': %2" ).arg( o.statsJson, f.errorString() ), 1 );
-    f.write( QJsonDocument( statsJson( o, result, loadMs, writeMs ) ).toJson() );
+    f.write( QJsonDocument( statsJson( o, result, read, loadMs, writeMs ) ).toJson() );
   }
   const AggregateStats &s = result.aggregate.stats();
   QTextStream( stdout ) << QStringLiteral( "%1 points, %2 in view, %3 dropped; aggregate %4 ms, shade %5 ms -> %6" )

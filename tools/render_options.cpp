@@ -113,6 +113,7 @@ Status RenderOptions::parse( const QStringList &arguments, RenderOptions &o, boo
     { QStringLiteral( "y-column" ), QStringLiteral( "CSV column of y." ), QStringLiteral( "name" ), QStringLiteral( "y" ) },
     { QStringLiteral( "value-column" ), QStringLiteral( "CSV column for sum/mean/min/max." ), QStringLiteral( "name" ) },
     { QStringLiteral( "category-column" ), QStringLiteral( "CSV column of integer categories 0..C-1 for count_cat." ), QStringLiteral( "name" ) },
+    { QStringLiteral( "skip-bad-rows" ), QStringLiteral( "Leave malformed CSV rows out (counted in the stats) instead of failing." ) },
     { QStringLiteral( "zoom" ), QStringLiteral( "Standard viewport Z0..Z24 (1024x768 around the scene centre)." ), QStringLiteral( "Zn" ), QStringLiteral( "Z8" ) },
     { QStringLiteral( "extent" ), QStringLiteral( "Explicit extent instead of --zoom." ), QStringLiteral( "xmin,ymin,xmax,ymax" ) },
     { QStringLiteral( "size" ), QStringLiteral( "Image size with --extent." ), QStringLiteral( "WxH" ), QStringLiteral( "1024x768" ) },
@@ -154,6 +155,7 @@ Status RenderOptions::parse( const QStringList &arguments, RenderOptions &o, boo
   o.csvColumns.y = p.value( QStringLiteral( "y-column" ) );
   o.csvColumns.value = p.value( QStringLiteral( "value-column" ) );
   o.csvColumns.category = p.value( QStringLiteral( "category-column" ) );
+  o.csvColumns.skipBadRows = p.isSet( QStringLiteral( "skip-bad-rows" ) );
   if ( !parseReduction( p.value( QStringLiteral( "reduction" ) ), o.aggregation.reduction ) )
     return Status::error( QStringLiteral( "unknown --reduction '%1': use count, sum, mean, min, max or count_cat" ).arg( p.value( QStringLiteral( "reduction" ) ) ) );
   if ( !parseBackend( p.value( QStringLiteral( "backend" ) ), o.aggregation.backend ) )

@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -37,6 +38,9 @@ class TestCli : public QObject
     void sceneToPngStatsNpy();
     void csvWithValues();
     void corruptPointsFile();
+    void malformedCsv_data();
+    void malformedCsv();
+    void skipBadRows();
     void badArguments_data();
     void badArguments();
 
@@ -125,6 +129,95 @@ void TestCli::csvWithValues()
   QVERIFY( std::isnan( v[0] ) );
 }
 
+namespace
+{
+QString writeText( const QString &path, const QByteArray &text )
+{
+  QFile f( path );
+  if ( !f.open( QIODevice::WriteOnly ) )
+    return QString();
+  f.write( text );
+  return path;
+}
+
+QJsonObject readJson( const QString &path )
+{
+  QFile f( path );
+  return f.open( QIODevice::ReadOnly ) ? QJsonDocument::fromJson( f.readAll() ).object() : QJsonObject();
+}
+} // namespace
+
+void TestCli::malformedCsv_data()
+{
+  QTest::addColumn<QByteArray>( "csv" );
+  QTest::addColumn<QStringList>( "extra" );
+  QTest::addColumn<QString>( "expected" ); // line number and the offending text
+  QTest::newRow( "text cells" ) << QByteArray( "x,y\n1,2\nfoo,bar\n3,4\n" ) << QStringList() << QStringLiteral( "line 3: cell 1 'foo' is not a number: 'foo,bar'" );
+  QTest::newRow( "too few cells" ) << QByteArray( "x,y\n1,2\n\n5\n" ) << QStringList() << QStringLiteral( "line 4: 1 cell(s), 2 needed: '5'" );
+  QTest::newRow( "two dots" ) << QByteArray( "x,y\n1.2.3,4\n" ) << QStringList() << QStringLiteral( "line 2: cell 1 '1.2.3' is not a number" );
+  QTest::newRow( "category text" ) << QByteArray( "x,y,c\n1,2,0\n1,2,red\n" ) << QStringList { QStringLiteral( "--category-column" ), QStringLiteral( "c" ), QStringLiteral( "--reduction" ), QStringLiteral( "count_cat" ) }
+                                   << QStringLiteral( "line 3: category cell 3 'red' is not an integer >= 0" );
+}
+
+void TestCli::malformedCsv()
+{
+  // A malformed row is an error naming the file, the line and the row (exit 2), and nothing is written.
+  QFETCH( QByteArray, csv );
+  QFETCH( QStringList, extra );
+  QFETCH( QString, expected );
+  const QString path = writeText( mDir.filePath( QStringLiteral( "bad.csv" ) ), csv );
+  const QString png = mDir.filePath( QStringLiteral( "bad.png" ) );
+  const Run r = render( QStringList { QStringLiteral( "--points" ), path, QStringLiteral( "--out" ), png } + extra );
+  QCOMPARE( r.exitCode, 2 );
+  QVERIFY2( r.stdErr.contains( path ) && r.stdErr.contains( expected ), qPrintable( r.stdErr ) );
+  QVERIFY( !QFile::exists( png ) );
+}
+
+void TestCli::skipBadRows()
+{
+  // Empty cells and nan/inf are numbers that are not finite: dropped and counted, never errors.
+  // With --skip-bad-rows malformed rows are left out and reported: count and first line numbers.
+  QByteArray csv = "x,y\n";
+  int good = 0, nonFinite = 0;
+  QList<int> bad;
+  for ( int i = 0; i < 40; ++i )
+  {
+    const int line = i + 2;
+    if ( i % 7 == 3 )
+    {
+      csv += "oops,1\n";
+      bad << line;
+    }
+    else if ( i % 11 == 5 )
+    {
+      csv += i % 2 ? "nan,1\n" : ",1\n";
+      ++nonFinite;
+    }
+    else
+    {
+      csv += QByteArray::number( 0.5 + i % 10 ) + "," + QByteArray::number( 0.5 + i / 10 ) + "\n";
+      ++good;
+    }
+  }
+  const QString path = writeText( mDir.filePath( QStringLiteral( "skip.csv" ) ), csv );
+  const QString png = mDir.filePath( QStringLiteral( "skip.png" ) ), json = mDir.filePath( QStringLiteral( "skip.json" ) );
+  const QStringList args { QStringLiteral( "--points" ), path, QStringLiteral( "--extent" ), QStringLiteral( "0,0,10,4" ), QStringLiteral( "--size" ),
+                           QStringLiteral( "10x4" ), QStringLiteral( "--out" ), png, QStringLiteral( "--stats" ), json };
+  QCOMPARE( render( args ).exitCode, 2 );
+  const Run r = render( args + QStringList { QStringLiteral( "--skip-bad-rows" ) } );
+  QCOMPARE( r.exitCode, 0 );
+  const QJsonObject points = readJson( json ).value( QStringLiteral( "points" ) ).toObject();
+  QCOMPARE( points.value( QStringLiteral( "rows_skipped" ) ).toInt(), bad.size() );
+  QCOMPARE( points.value( QStringLiteral( "total" ) ).toInt(), good + nonFinite );
+  QCOMPARE( points.value( QStringLiteral( "dropped_non_finite" ) ).toInt(), nonFinite );
+  QCOMPARE( points.value( QStringLiteral( "in_view" ) ).toInt(), good );
+  const QJsonArray lines = points.value( QStringLiteral( "first_skipped_lines" ) ).toArray();
+  QCOMPARE( lines.size(), std::min( int( bad.size() ), 10 ) );
+  for ( int i = 0; i < lines.size(); ++i )
+    QCOMPARE( lines[i].toInt(), bad[i] );
+  QVERIFY2( r.stdErr.contains( QStringLiteral( "skipped %1 malformed row(s)" ).arg( bad.size() ) ) && r.stdErr.contains( QString::number( bad[0] ) ), qPrintable( r.stdErr ) );
+}
+
 void TestCli::badArguments_data()
 {
   QTest::addColumn<QStringList>( "args" );
@@ -152,7 +245,7 @@ void TestCli::corruptPointsFile()
   f.close();
   const QString png = mDir.filePath( QStringLiteral( "corrupt.png" ) );
   Run r = render( { QStringLiteral( "--points" ), bin, QStringLiteral( "--out" ), png } );
-  QCOMPARE( r.exitCode, 1 );
+  QCOMPARE( r.exitCode, 2 ); // malformed input
   QVERIFY2( r.stdErr.contains( QStringLiteral( "multiple of 16" ) ), qPrintable( r.stdErr ) );
   QVERIFY( !QFile::exists( png ) );
   r = render( { QStringLiteral( "--points" ), mDir.filePath( QStringLiteral( "z8.npy" ) ), QStringLiteral( "--out" ), png } );
