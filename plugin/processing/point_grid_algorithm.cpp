@@ -5,6 +5,7 @@
 
 #include "cancel_watch.h"
 #include "point_cache_builder.h"
+#include "qgis_compat.h"
 
 #include <qgsprocessingparameters.h>
 #include <qgsprocessingoutputs.h>
@@ -48,24 +49,24 @@ QString PointGridAlgorithm::groupId() const
 void PointGridAlgorithm::addGridParameters()
 {
   addParameter( new QgsProcessingParameterFeatureSource( QStringLiteral( "INPUT" ), QStringLiteral( "Point layer" ),
-                                                         QList<int>() << QgsProcessing::TypeVectorPoint ) );
+                                                         QList<int>() << qgiscompat::VECTOR_POINT ) );
   addParameter( new QgsProcessingParameterExtent( QStringLiteral( "EXTENT" ), QStringLiteral( "Extent (default: the points' extent)" ),
                                                   QVariant(), true ) );
   addParameter( new QgsProcessingParameterCrs( QStringLiteral( "TARGET_CRS" ),
                                                QStringLiteral( "Output CRS (default: the extent's CRS, else the layer's)" ), QVariant(), true ) );
   auto width = std::make_unique<QgsProcessingParameterNumber>( QStringLiteral( "WIDTH" ), QStringLiteral( "Width (pixels)" ),
-                                                               QgsProcessingParameterNumber::Integer, 1024, false, 1, 65536 );
+                                                               qgiscompat::NUMBER_INTEGER, 1024, false, 1, 65536 );
   addParameter( width.release() );
   auto height = std::make_unique<QgsProcessingParameterNumber>( QStringLiteral( "HEIGHT" ), QStringLiteral( "Height (pixels)" ),
-                                                                QgsProcessingParameterNumber::Integer, 768, false, 1, 65536 );
+                                                                qgiscompat::NUMBER_INTEGER, 768, false, 1, 65536 );
   addParameter( height.release() );
   // Static strings: on the command line REDUCTION=mean reads better than an index.
   addParameter( new QgsProcessingParameterEnum( QStringLiteral( "REDUCTION" ), QStringLiteral( "Reduction" ), REDUCTIONS, false,
                                                 QStringLiteral( "count" ), false, true ) );
   addParameter( new QgsProcessingParameterField( QStringLiteral( "VALUE_FIELD" ), QStringLiteral( "Value field (sum, mean, min, max)" ),
-                                                 QVariant(), QStringLiteral( "INPUT" ), QgsProcessingParameterField::Numeric, false, true ) );
+                                                 QVariant(), QStringLiteral( "INPUT" ), qgiscompat::FIELD_NUMERIC, false, true ) );
   addParameter( new QgsProcessingParameterField( QStringLiteral( "CATEGORY_FIELD" ), QStringLiteral( "Category field (count_cat)" ),
-                                                 QVariant(), QStringLiteral( "INPUT" ), QgsProcessingParameterField::Any, false, true ) );
+                                                 QVariant(), QStringLiteral( "INPUT" ), qgiscompat::FIELD_ANY, false, true ) );
 }
 
 void PointGridAlgorithm::addBackendParameter()
@@ -73,7 +74,7 @@ void PointGridAlgorithm::addBackendParameter()
   // Advanced: qgis_process runs on Qt's offscreen platform, where only the CPU is available.
   auto *backend = new QgsProcessingParameterEnum( QStringLiteral( "BACKEND" ), QStringLiteral( "Aggregate on" ), BACKENDS, false,
                                                   QStringLiteral( "auto" ), false, true );
-  backend->setFlags( backend->flags() | QgsProcessingParameterDefinition::FlagAdvanced );
+  backend->setFlags( backend->flags() | qgiscompat::FLAG_ADVANCED );
   addParameter( backend );
 }
 
@@ -199,7 +200,7 @@ void PointGridAlgorithm::aggregate( QgsFeedback *feedback, Aggregate &out ) cons
 
 QString PointGridAlgorithm::crsWkt() const
 {
-  return mCrs.toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+  return mCrs.toWkt( qgiscompat::WKT_PREFERRED_GDAL );
 }
 
 QVariantMap PointGridAlgorithm::statsOutputs( const AggregateStats &stats ) const

@@ -7,6 +7,7 @@
 #include "raster/raster_statistics.h"
 
 #include "processing_guard.h"
+#include "qgis_compat.h"
 
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
@@ -52,7 +53,7 @@ void RasterStatisticsAlgorithm::initAlgorithm( const QVariantMap & )
   addParameter( new QgsProcessingParameterBand( QStringLiteral( "BANDS" ), QStringLiteral( "Bands (default: all)" ), QVariant(),
                                                 QStringLiteral( "INPUT" ), true, true ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "CHUNK" ), QStringLiteral( "Chunk size in pixels (rounded to native blocks)" ),
-                                                  QgsProcessingParameterNumber::Integer, 4096, false, 1, 65536 ) );
+                                                  qgiscompat::NUMBER_INTEGER, 4096, false, 1, 65536 ) );
   addParameter( new QgsProcessingParameterFileDestination( QStringLiteral( "OUTPUT" ), QStringLiteral( "Statistics" ), QStringLiteral( "CSV files (*.csv)" ) ) );
   addOutput( new QgsProcessingOutputNumber( QStringLiteral( "MIB_PER_SECOND" ), QStringLiteral( "Throughput (MiB of pixels per second)" ) ) );
 }

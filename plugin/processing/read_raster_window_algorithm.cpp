@@ -8,6 +8,7 @@
 #include "raster_parameters.h"
 
 #include "processing_guard.h"
+#include "qgis_compat.h"
 
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
@@ -70,14 +71,14 @@ void ReadRasterWindowAlgorithm::initAlgorithm( const QVariantMap & )
   addParameter( new QgsProcessingParameterCrs( QStringLiteral( "TARGET_CRS" ), QStringLiteral( "Reproject to (default: the raster's CRS)" ),
                                                QVariant(), true ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "WIDTH" ), QStringLiteral( "Width in pixels (0: the window's resolution)" ),
-                                                  QgsProcessingParameterNumber::Integer, 0, false, 0, 65536 ) );
+                                                  qgiscompat::NUMBER_INTEGER, 0, false, 0, 65536 ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "HEIGHT" ), QStringLiteral( "Height in pixels (0: the window's resolution)" ),
-                                                  QgsProcessingParameterNumber::Integer, 0, false, 0, 65536 ) );
+                                                  qgiscompat::NUMBER_INTEGER, 0, false, 0, 65536 ) );
   addParameter( new QgsProcessingParameterEnum( QStringLiteral( "RESAMPLING" ), QStringLiteral( "Resampling" ), RESAMPLINGS, false,
                                                 QStringLiteral( "nearest" ), false, true ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "OVERVIEW" ),
                                                   QStringLiteral( "Overview: -1 as GDAL chooses, 0 full resolution, n the n-th overview" ),
-                                                  QgsProcessingParameterNumber::Integer, -1, false, -1, 64 ) );
+                                                  qgiscompat::NUMBER_INTEGER, -1, false, -1, 64 ) );
   addParameter( new QgsProcessingParameterBoolean( QStringLiteral( "APPLY_MASK" ), QStringLiteral( "Masked pixels become NaN" ), true ) );
   addParameter( new QgsProcessingParameterRasterDestination( QStringLiteral( "OUTPUT" ), QStringLiteral( "Window (.tif)" ) ) );
   addOutput( new QgsProcessingOutputNumber( QStringLiteral( "OVERVIEW_LEVEL" ), QStringLiteral( "Level read: 0 full resolution, n the n-th overview" ) ) );
@@ -100,7 +101,7 @@ bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
   mCoordinateOperation.clear();
   if ( target.isValid() && target != layer->crs() )
   {
-    mTargetCrsWkt = target.toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+    mTargetCrsWkt = target.toWkt( qgiscompat::WKT_PREFERRED_GDAL );
     // The datum transformation the project chose for this pair, as QGIS's own renders use it.
     mCoordinateOperation = context.transformContext().calculateCoordinateOperation( layer->crs(), target );
   }

@@ -7,6 +7,7 @@
 #include "raster_writer.h"
 
 #include "processing_guard.h"
+#include "qgis_compat.h"
 
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
@@ -51,7 +52,7 @@ void RenderDensityImageAlgorithm::initAlgorithm( const QVariantMap & )
   addParameter( new QgsProcessingParameterString( QStringLiteral( "CMAP" ), QStringLiteral( "Colormap (fire, viridis, inferno, magma, gray, a colour list or one colour)" ),
                                                   QStringLiteral( "fire" ) ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "SPREAD" ), QStringLiteral( "Spread (pixels)" ),
-                                                  QgsProcessingParameterNumber::Integer, 0, false, 0, 64 ) );
+                                                  qgiscompat::NUMBER_INTEGER, 0, false, 0, 64 ) );
   addParameter( new QgsProcessingParameterRasterDestination( QStringLiteral( "OUTPUT" ), QStringLiteral( "Density image (.png or .tif)" ) ) );
   addBackendParameter();
   addStatsOutputs();

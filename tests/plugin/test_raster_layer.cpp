@@ -7,6 +7,7 @@
 //
 // Regenerate goldens on purpose only: GRIDSHADE_UPDATE_GOLDENS=1, then look at goldens/raster_layer/.
 #include "density_layer.h"
+#include "qgis_compat.h"
 #include "plugin_test_support.h"
 #include "raster/raster_canvas_reader.h"
 #include "raster_shading.h"
@@ -299,7 +300,7 @@ void TestRasterLayer::reprojectionMatchesGdalwarp()
   canvas.extent = toMerc.transformBoundingBox( inGeo );
   canvas.size = QSize( pixelsAcross, static_cast<int>( std::lround( pixelsAcross * canvas.extent.height() / canvas.extent.width() ) ) );
   canvas.sameCrs = false;
-  canvas.crsWkt = merc.toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+  canvas.crsWkt = merc.toWkt( qgiscompat::WKT_PREFERRED_GDAL );
   canvas.sourceExtent = toMerc.transformBoundingBox( canvas.extent, Qgis::TransformDirection::Reverse );
   CanvasRasterOptions options;
   options.down = static_cast<RasterDownsample>( agg );

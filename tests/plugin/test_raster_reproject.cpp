@@ -4,6 +4,7 @@
 // exactly as given, and control points (3 x 3 markers written at known coordinates, projected
 // with OGR) found within 0.5 pixel of where they belong.
 #include "plugin_test_support.h"
+#include "qgis_compat.h"
 #include "raster/raster_reprojector.h"
 #include "ssim.h"
 
@@ -281,7 +282,7 @@ void TestRasterReproject::processingTargetCrs()
   alg->run( params, context, &feedback, &ok );
   QVERIFY( ok );
   ReprojectionRequest request;
-  request.dstCrsWkt = QgsCoordinateReferenceSystem( QStringLiteral( "EPSG:3857" ) ).toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+  request.dstCrsWkt = QgsCoordinateReferenceSystem( QStringLiteral( "EPSG:3857" ) ).toWkt( qgiscompat::WKT_PREFERRED_GDAL );
   request.method = Resampling::Bilinear;
   RasterArray expected;
   QVERIFY( reprojectWindow( mPath, request, expected ) );
