@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_dialogs.h"
+#include "qgis_compat.h"
 
 #include "density_dialog.h"
 #include "density_layer.h"
@@ -42,7 +43,7 @@ DensityLayer *addDensityLayer( QgsProject *project, QWidget *parent, QString *er
   for ( QgsMapLayer *l : project->mapLayers() )
   {
     const QgsVectorLayer *v = qobject_cast<QgsVectorLayer *>( l );
-    if ( v && v->geometryType() == QgsWkbTypes::PointGeometry )
+    if ( v && v->geometryType() == qgiscompat::POINT_GEOMETRY )
       layers << qMakePair( v->name(), v->id() );
     const QgsRasterLayer *r = qobject_cast<QgsRasterLayer *>( l );
     if ( r && r->providerType() == QLatin1String( "gdal" ) )

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_layer.h"
+#include "qgis_compat.h"
 
 #include "density_layer_renderer.h"
 #include "density_legend.h"
@@ -117,7 +118,7 @@ void DensityLayer::attachRaster()
                  .arg( mSettings.rasterCrs );
       return;
     }
-    overrides.crsWkt = crs.toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+    overrides.crsWkt = crs.toWkt( qgiscompat::WKT_PREFERRED_GDAL );
   }
   mRasterPool = std::make_shared<RasterReaderPool>( mSettings.raster, overrides );
   // Opened once here for the CRS and extent; the reader goes back to the pool for renders.

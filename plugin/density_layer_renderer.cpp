@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_layer_renderer.h"
+#include "qgis_compat.h"
 
 #include "density_layer.h"
 #include "density_pipeline.h"
@@ -87,7 +88,7 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
     {
       mRasterPool = layer->rasterPool();
       mRasterSameCrs = dest == layer->crs();
-      mMapCrsWkt = dest.toWkt( QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL );
+      mMapCrsWkt = dest.toWkt( qgiscompat::WKT_PREFERRED_GDAL );
       mCoordinateOperation = context.coordinateTransform().coordinateOperation();
       return;
     }

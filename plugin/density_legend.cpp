@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_legend.h"
+#include "qgis_compat.h"
 
 #include "density_layer.h"
 

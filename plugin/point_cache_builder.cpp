@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "point_cache_builder.h"
+#include "qgis_compat.h"
 
 #include "point_accumulator.h"
 
@@ -34,7 +35,7 @@ PointCacheBuilder::PointCacheBuilder( const QgsVectorLayer *layer, const QgsCoor
     mValidity = Status::error( QStringLiteral( "the source layer is missing or invalid: check the layer's data source" ) );
     return;
   }
-  if ( layer->geometryType() != QgsWkbTypes::PointGeometry )
+  if ( layer->geometryType() != qgiscompat::POINT_GEOMETRY )
   {
     mValidity = Status::error( QStringLiteral( "layer '%1' is a %2 layer: a density layer needs a point layer" )
                                  .arg( layer->name(), QgsWkbTypes::geometryDisplayString( layer->geometryType() ) ) );

@@ -24,10 +24,11 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapRende
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
 
-QgsApplication.setPrefixPath("/usr", True)
+PREFIX = os.environ.get("QGIS_PREFIX_PATH", "/usr")  # the QGIS under test (CMake sets it)
+QgsApplication.setPrefixPath(PREFIX, True)
 app = QgsApplication([], False)
 app.initQgis()
-sys.path.append("/usr/share/qgis/python/plugins")
+sys.path.append(os.path.join(PREFIX, "share/qgis/python/plugins"))
 import processing  # noqa: E402
 from processing.core.Processing import Processing  # noqa: E402
 

@@ -6,6 +6,13 @@ import os
 import sys
 import tempfile
 
+#: The QGIS the tests run against: Debian's (/usr) or a second version's prefix (CMake sets it).
+PREFIX = os.environ.get("QGIS_PREFIX_PATH", "/usr")
+#: Its qgis_process program (Debian's qgis_process wrapper passes an option 3.22 rejects).
+QGIS_PROCESS = os.path.join(PREFIX, "bin/qgis_process.bin")
+#: Its desktop program.
+QGIS_DESKTOP = os.path.join(PREFIX, "bin/qgis")
+
 
 def start(source, build, prefix):
     """Starts QGIS for a test named by \a prefix; returns the QgsApplication."""
@@ -14,7 +21,7 @@ def start(source, build, prefix):
     os.environ["GRIDSHADE_LIBRARY"] = os.path.join(build, "plugin/libgridshade.so")
     sys.path.insert(0, os.path.join(source, "python"))
     from qgis.core import QgsApplication
-    QgsApplication.setPrefixPath("/usr", True)
+    QgsApplication.setPrefixPath(PREFIX, True)
     app = QgsApplication([], False)
     app.initQgis()
     return app
@@ -24,7 +31,7 @@ def start_processing(check):
     """Initialises QGIS's processing framework and registers Gridshade's provider through the
     library, as the Python loader does; returns the library (for gridshade_unregister())."""
     import ctypes
-    sys.path.append("/usr/share/qgis/python/plugins")
+    sys.path.append(os.path.join(PREFIX, "share/qgis/python/plugins"))
     from processing.core.Processing import Processing
     Processing.initialize()
     lib = ctypes.PyDLL(os.environ["GRIDSHADE_LIBRARY"])

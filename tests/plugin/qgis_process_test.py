@@ -20,7 +20,7 @@ from osgeo import gdal, ogr, osr
 
 gdal.UseExceptions()
 SOURCE, BUILD = sys.argv[1], sys.argv[2]
-QGIS_PROCESS = "/usr/bin/qgis_process.bin"  # Debian's wrapper passes an option 3.22 rejects
+QGIS_PROCESS = os.path.join(os.environ.get("QGIS_PREFIX_PATH", "/usr"), "bin/qgis_process.bin")  # Debian's 3.22 wrapper passes an option it rejects
 EXTENT = (633129.6038867435, 1259301.7395989073, 5772795.863495652, 6242424.965279775)  # Z8, xmin,xmax,ymin,ymax
 EXTENT_ARG = "EXTENT=%r,%r,%r,%r [EPSG:3857]" % EXTENT
 failures = []
