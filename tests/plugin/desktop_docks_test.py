@@ -57,7 +57,7 @@ app.exitQgis()
 out = os.path.join(tmp, "out")
 os.makedirs(out)
 env.update(GRIDSHADE_PROBE_OUT=out, GRIDSHADE_PROBE_GOLDEN=os.path.join(SOURCE, "goldens/plugin/density_z8.png"))
-run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", "qgis", "--noversioncheck", "--nologo",
+run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", desktop_support.QGIS, "--noversioncheck", "--nologo",
                       "--project", project, "--code", os.path.join(SOURCE, "tests/plugin/desktop_docks_probe.py")],
                      env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, text=True)
 

@@ -50,7 +50,7 @@ QgsProject.instance().clear()
 app.exitQgis()
 
 snapshot = os.path.join(tmp, "snapshot.png")
-run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "qgis", "--noversioncheck", "--nologo",
+run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", desktop_support.QGIS, "--noversioncheck", "--nologo",
                       "--project", project, "--snapshot", snapshot, "--width", str(W), "--height", str(H)],
                      env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=180, text=True)
 failures = []

@@ -9,6 +9,8 @@ import os
 import subprocess
 
 Z8 = (633129.6038867435, 5772795.863495652, 1259301.7395989073, 6242424.965279775)
+#: The QGIS desktop under test: Debian's, or a second version's in a prefix (CMake sets it).
+QGIS = os.path.join(os.environ.get("QGIS_PREFIX_PATH", "/usr"), "bin/qgis")
 
 
 def install(source, build, tmp, points):
