@@ -15,6 +15,8 @@
 #include <qgscolorrampimpl.h>
 #else
 #include <qgscolorramp.h>
+#include <qgsmarkersymbollayer.h>
+#include <qgsunittypes.h>
 #endif
 
 namespace gridshade::qgiscompat
@@ -29,6 +31,8 @@ constexpr auto NUMBER_DOUBLE = Qgis::ProcessingNumberParameterType::Double;
 constexpr auto FIELD_NUMERIC = Qgis::ProcessingFieldParameterDataType::Numeric;
 constexpr auto FIELD_ANY = Qgis::ProcessingFieldParameterDataType::Any;
 constexpr auto FLAG_ADVANCED = Qgis::ProcessingParameterFlag::Advanced;
+constexpr auto MARKER_SQUARE = Qgis::MarkerShape::Square;
+constexpr auto RENDER_PIXELS = Qgis::RenderUnit::Pixels;
 #else
 constexpr auto WKT_PREFERRED_GDAL = QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL;
 constexpr auto POINT_GEOMETRY = QgsWkbTypes::PointGeometry;
@@ -38,6 +42,8 @@ constexpr auto NUMBER_DOUBLE = QgsProcessingParameterNumber::Double;
 constexpr auto FIELD_NUMERIC = QgsProcessingParameterField::Numeric;
 constexpr auto FIELD_ANY = QgsProcessingParameterField::Any;
 constexpr auto FLAG_ADVANCED = QgsProcessingParameterDefinition::FlagAdvanced;
+constexpr auto MARKER_SQUARE = QgsSimpleMarkerSymbolLayerBase::Square;
+constexpr auto RENDER_PIXELS = QgsUnitTypes::RenderPixels;
 #endif
 
 } // namespace gridshade::qgiscompat

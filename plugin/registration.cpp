@@ -12,6 +12,8 @@
 #include <qgspluginlayerregistry.h>
 #include <qgsprocessingregistry.h>
 
+#include <QCoreApplication>
+
 using namespace gridshade;
 
 int gridshade_register()
@@ -32,6 +34,12 @@ int gridshade_register()
       processing->addProvider( new GridshadeProvider() );
     // Projects saved with console layers must not reopen them on stray memory.
     installMemoryViewGuard();
+    // QGIS 3.40 crashes at exit when a plugin layer type is still registered as the application
+    // is destroyed (its registry removes the type through a QgsProject that is gone by then), and
+    // qgis_process never unloads Python plugins: unregister as the event loop ends, before that.
+    static QMetaObject::Connection quitting;
+    if ( !quitting )
+      quitting = QObject::connect( QCoreApplication::instance(), &QCoreApplication::aboutToQuit, [] { gridshade_unregister(); } );
     return 1;
   }
   catch ( ... )

@@ -5,6 +5,7 @@
 
 #include "cancel_watch.h"
 #include "point_cache_builder.h"
+#include "named_enum_parameter.h"
 #include "qgis_compat.h"
 
 #include <qgsprocessingparameters.h>
@@ -61,8 +62,7 @@ void PointGridAlgorithm::addGridParameters()
                                                                 qgiscompat::NUMBER_INTEGER, 768, false, 1, 65536 );
   addParameter( height.release() );
   // Static strings: on the command line REDUCTION=mean reads better than an index.
-  addParameter( new QgsProcessingParameterEnum( QStringLiteral( "REDUCTION" ), QStringLiteral( "Reduction" ), REDUCTIONS, false,
-                                                QStringLiteral( "count" ), false, true ) );
+  addParameter( new NamedEnumParameter( QStringLiteral( "REDUCTION" ), QStringLiteral( "Reduction" ), REDUCTIONS, QStringLiteral( "count" ) ) );
   addParameter( new QgsProcessingParameterField( QStringLiteral( "VALUE_FIELD" ), QStringLiteral( "Value field (sum, mean, min, max)" ),
                                                  QVariant(), QStringLiteral( "INPUT" ), qgiscompat::FIELD_NUMERIC, false, true ) );
   addParameter( new QgsProcessingParameterField( QStringLiteral( "CATEGORY_FIELD" ), QStringLiteral( "Category field (count_cat)" ),
@@ -72,8 +72,7 @@ void PointGridAlgorithm::addGridParameters()
 void PointGridAlgorithm::addBackendParameter()
 {
   // Advanced: qgis_process runs on Qt's offscreen platform, where only the CPU is available.
-  auto *backend = new QgsProcessingParameterEnum( QStringLiteral( "BACKEND" ), QStringLiteral( "Aggregate on" ), BACKENDS, false,
-                                                  QStringLiteral( "auto" ), false, true );
+  auto *backend = new NamedEnumParameter( QStringLiteral( "BACKEND" ), QStringLiteral( "Aggregate on" ), BACKENDS, QStringLiteral( "auto" ) );
   backend->setFlags( backend->flags() | qgiscompat::FLAG_ADVANCED );
   addParameter( backend );
 }
@@ -120,11 +119,11 @@ bool PointGridAlgorithm::prepareAlgorithm( const QVariantMap &parameters, QgsPro
   }
 
   const QString backendText = parameterDefinition( QStringLiteral( "BACKEND" ) )
-                                ? QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "BACKEND" ) ), parameters, context )
+                                ? NamedEnumParameter::choice( parameterDefinition( QStringLiteral( "BACKEND" ) ), parameters, context )
                                 : QStringLiteral( "auto" );
   if ( !parseBackend( backendText.isEmpty() ? QStringLiteral( "auto" ) : backendText, mBackend ) )
     throw QgsProcessingException( QStringLiteral( "BACKEND '%1' is not one of %2" ).arg( backendText, BACKENDS.join( QStringLiteral( ", " ) ) ) );
-  const QString reductionText = QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "REDUCTION" ) ), parameters, context );
+  const QString reductionText = NamedEnumParameter::choice( parameterDefinition( QStringLiteral( "REDUCTION" ) ), parameters, context );
   if ( !parseReduction( reductionText, mReduction ) )
     throw QgsProcessingException( QStringLiteral( "REDUCTION '%1' is not one of %2" ).arg( reductionText, REDUCTIONS.join( QStringLiteral( ", " ) ) ) );
   const bool needsValue = mReduction == Reduction::Sum || mReduction == Reduction::Mean || mReduction == Reduction::Min || mReduction == Reduction::Max;

@@ -8,6 +8,7 @@
 #include "raster_parameters.h"
 
 #include "processing_guard.h"
+#include "named_enum_parameter.h"
 #include "qgis_compat.h"
 
 #include <qgsprocessingcontext.h>
@@ -74,8 +75,7 @@ void ReadRasterWindowAlgorithm::initAlgorithm( const QVariantMap & )
                                                   qgiscompat::NUMBER_INTEGER, 0, false, 0, 65536 ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "HEIGHT" ), QStringLiteral( "Height in pixels (0: the window's resolution)" ),
                                                   qgiscompat::NUMBER_INTEGER, 0, false, 0, 65536 ) );
-  addParameter( new QgsProcessingParameterEnum( QStringLiteral( "RESAMPLING" ), QStringLiteral( "Resampling" ), RESAMPLINGS, false,
-                                                QStringLiteral( "nearest" ), false, true ) );
+  addParameter( new NamedEnumParameter( QStringLiteral( "RESAMPLING" ), QStringLiteral( "Resampling" ), RESAMPLINGS, QStringLiteral( "nearest" ) ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "OVERVIEW" ),
                                                   QStringLiteral( "Overview: -1 as GDAL chooses, 0 full resolution, n the n-th overview" ),
                                                   qgiscompat::NUMBER_INTEGER, -1, false, -1, 64 ) );
@@ -123,7 +123,7 @@ bool ReadRasterWindowAlgorithm::prepareAlgorithm( const QVariantMap &parameters,
                                                   "masked and transparent pixels empty (NaN); read without TARGET_CRS to keep them" ) );
   mWidth = parameterAsInt( parameters, QStringLiteral( "WIDTH" ), context );
   mHeight = parameterAsInt( parameters, QStringLiteral( "HEIGHT" ), context );
-  const QString method = QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "RESAMPLING" ) ), parameters, context );
+  const QString method = NamedEnumParameter::choice( parameterDefinition( QStringLiteral( "RESAMPLING" ) ), parameters, context );
   if ( !parseResampling( method.isEmpty() ? QStringLiteral( "nearest" ) : method, mResampling ) )
     throw QgsProcessingException( QStringLiteral( "RESAMPLING '%1' is not one of %2" ).arg( method, RESAMPLINGS.join( QStringLiteral( ", " ) ) ) );
   return true;

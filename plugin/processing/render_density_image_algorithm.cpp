@@ -7,6 +7,7 @@
 #include "raster_writer.h"
 
 #include "processing_guard.h"
+#include "named_enum_parameter.h"
 #include "qgis_compat.h"
 
 #include <qgsprocessingcontext.h>
@@ -47,8 +48,7 @@ RenderDensityImageAlgorithm *RenderDensityImageAlgorithm::createInstance() const
 void RenderDensityImageAlgorithm::initAlgorithm( const QVariantMap & )
 {
   addGridParameters();
-  addParameter( new QgsProcessingParameterEnum( QStringLiteral( "HOW" ), QStringLiteral( "Shading transform" ), HOWS, false,
-                                                QStringLiteral( "eq_hist" ), false, true ) );
+  addParameter( new NamedEnumParameter( QStringLiteral( "HOW" ), QStringLiteral( "Shading transform" ), HOWS, QStringLiteral( "eq_hist" ) ) );
   addParameter( new QgsProcessingParameterString( QStringLiteral( "CMAP" ), QStringLiteral( "Colormap (fire, viridis, inferno, magma, gray, a colour list or one colour)" ),
                                                   QStringLiteral( "fire" ) ) );
   addParameter( new QgsProcessingParameterNumber( QStringLiteral( "SPREAD" ), QStringLiteral( "Spread (pixels)" ),
@@ -77,7 +77,7 @@ QVariantMap RenderDensityImageAlgorithm::processAlgorithm( const QVariantMap &pa
     settings.reduction = reduction();
     settings.valueField = QStringLiteral( "v" ); // presence only: the builder already checked the real field
     settings.categoryField = QStringLiteral( "c" );
-    const QString how = QgsProcessingParameters::parameterAsEnumString( parameterDefinition( QStringLiteral( "HOW" ) ), parameters, context );
+    const QString how = NamedEnumParameter::choice( parameterDefinition( QStringLiteral( "HOW" ) ), parameters, context );
     if ( !parseHow( how, settings.how ) )
       throw QgsProcessingException( QStringLiteral( "HOW '%1' is not one of %2" ).arg( how, HOWS.join( QStringLiteral( ", " ) ) ) );
     settings.colormap = parameterAsString( parameters, QStringLiteral( "CMAP" ), context ).trimmed();

@@ -51,8 +51,7 @@ def count_in(e):
 
 in_view = {name: count_in(v["extent"]) for name, v in VIEWPORTS.items()}
 del points
-QgsProject.instance().clear()
-app.exitQgis()
+desktop_support.stop_pyqgis(app, BUILD)
 
 out = os.path.join(tmp, "out")
 os.makedirs(out)

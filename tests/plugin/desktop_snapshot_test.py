@@ -46,8 +46,7 @@ job.start()
 job.waitForFinished()
 reference = os.path.join(tmp, "reference.png")
 job.renderedImage().save(reference)
-QgsProject.instance().clear()
-app.exitQgis()
+desktop_support.stop_pyqgis(app, BUILD)
 
 snapshot = os.path.join(tmp, "snapshot.png")
 run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", desktop_support.QGIS, "--noversioncheck", "--nologo",

@@ -34,6 +34,15 @@ def start_pyqgis(build, tmp):
     return app
 
 
+def stop_pyqgis(app, build):
+    """Unregisters the plugin (as its unload does: QGIS 3.40 crashes at exit removing a layer
+    type still registered then) and exits QGIS."""
+    from qgis.core import QgsProject
+    QgsProject.instance().clear()
+    ctypes.PyDLL(os.path.join(build, "plugin/libgridshade.so")).gridshade_unregister()
+    app.exitQgis()
+
+
 def write_density_project(scene, project, options="how=log&cmap=fire", extent=Z8):
     """Writes a project (EPSG:3857, opening on \a extent) with the scene hidden and a density
     layer of it on top; returns the density layer (still in the project)."""

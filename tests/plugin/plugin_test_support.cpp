@@ -53,6 +53,10 @@ bool startQgis()
 void stopQgis()
 {
   QgsProject::instance()->clear();
+  // Unregistered before QGIS goes, as the plugins' unload does: QGIS 3.40's plugin layer
+  // registry removes the types still registered when it is destroyed, through a QgsProject
+  // that no longer exists by then (a crash at exit).
+  gridshade_unregister();
   QgsApplication::exitQgis();
 }
 

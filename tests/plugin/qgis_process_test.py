@@ -158,6 +158,25 @@ if rc == 0:
         check(np.array_equal(per_cat[c], ref) and ds.GetRasterBand(c + 1).GetDescription() == str(c),
               "count_cat band %d ('%s') equals the NumPy grid" % (c + 1, ds.GetRasterBand(c + 1).GetDescription()))
 
+# 2b. Enum parameters: what `qgis_process help` lists (indexes) is accepted, and so are the names,
+#     on both QGIS versions; both give the same grid as the other form.
+p = subprocess.run([QGIS_PROCESS, "help", "gridshade:aggregatepoints"], capture_output=True, text=True, env=ENV, timeout=120)
+listed = p.stdout.replace(" ", "")
+check(p.returncode == 0 and "1:cpu" in listed and "2:mean" in listed, "help lists BACKEND and REDUCTION options with their indexes")
+forms = {}
+for form, args in (("names", ["BACKEND=cpu", "REDUCTION=mean"]), ("indexes", ["BACKEND=1", "REDUCTION=2"])):
+    path = os.path.join(tmp, "enum_%s.tif" % form)
+    rc, out = qgis_process("aggregatepoints", "INPUT=" + scene, EXTENT_ARG, "WIDTH=%d" % W, "HEIGHT=%d" % H, "VALUE_FIELD=value",
+                           "OUTPUT=" + path, *args)
+    results = out.split("Results")[-1].replace("\t", " ")
+    check(rc == 0 and "BACKEND: cpu" in results, "aggregatepoints with %s %s exits 0 on the CPU" % (form, args), out)
+    forms[form] = read_bands(path)[0] if rc == 0 else None
+check(forms["names"] is not None and forms["indexes"] is not None and np.array_equal(forms["names"], forms["indexes"], equal_nan=True),
+      "BACKEND=1 REDUCTION=2 gives the grid of BACKEND=cpu REDUCTION=mean")
+for bad in ("BACKEND=7", "BACKEND=fast", "REDUCTION=-1"):
+    rc, out = qgis_process("aggregatepoints", "INPUT=" + scene, EXTENT_ARG, "OUTPUT=" + os.path.join(tmp, "badenum.tif"), bad)
+    check(0 < rc < 128 and bad.split("=")[0] in out, "%s is refused naming the parameter (rc %d)" % (bad, rc), out)
+
 # 3. Bad input: non-zero exit, a message naming the problem, no crash (a signal gives rc < 0).
 lines = os.path.join(tmp, "lines.gpkg")
 ds = ogr.GetDriverByName("GPKG").CreateDataSource(lines)
