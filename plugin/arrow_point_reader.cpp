@@ -9,6 +9,7 @@
 #include <ogr_api.h>
 #include <ogr_recordbatch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -132,7 +133,7 @@ int childNamed( const ArrowSchema &schema, const QString &name )
 } // namespace
 
 Status ArrowPointReader::read( const Source &source, const QString &valueField, const QString &categoryField, QgsFeedback *feedback,
-                               PointAccumulator &out, uint64_t &features, uint64_t &missingGeometry )
+                               uint64_t expectedFeatures, PointAccumulator &out, uint64_t &features, uint64_t &missingGeometry )
 {
   std::unique_ptr<void, DatasetCloser> ds( GDALOpenEx( source.path.toUtf8().constData(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr ) );
   if ( !ds )
@@ -191,7 +192,8 @@ Status ArrowPointReader::read( const Source &source, const QString &valueField, 
     const ArrowArray *geom = batch.children[geomColumn];
     const int32_t *offsets = static_cast<const int32_t *>( geom->buffers[1] );
     const uint8_t *wkb = static_cast<const uint8_t *>( geom->buffers[2] );
-    for ( int64_t i = 0; i < batch.length; ++i )
+    bool refused = false;
+    for ( int64_t i = 0; i < batch.length && !refused; ++i )
     {
       ++features;
       const double value = valueColumn >= 0 ? numberAt( schema.children[valueColumn], batch.children[valueColumn], i ) : NaN;
@@ -199,10 +201,14 @@ Status ArrowPointReader::read( const Source &source, const QString &valueField, 
       const int64_t j = i + geom->offset;
       const bool decoded = !isNull( geom, i )
                            && decodeWkb( wkb + offsets[j], static_cast<size_t>( offsets[j + 1] - offsets[j] ),
-                                         [&]( double x, double y ) { out.add( x, y, value, label ); } );
+                                         [&]( double x, double y ) { refused = refused || !out.add( x, y, value, label ); } );
       if ( !decoded )
         ++missingGeometry;
     }
+    if ( refused )
+      return Status::error( QStringLiteral( "too many categories in '%1'" ).arg( categoryField ) );
+    if ( feedback && expectedFeatures > 0 )
+      feedback->setProgress( std::min( 90.0, 90.0 * features / expectedFeatures ) );
   }
   return Status::ok();
 }

@@ -16,6 +16,7 @@ namespace gridshade
 {
 
 class DensityLayer;
+class LayerNotices;
 class PointCacheBuilder;
 class RasterReaderPool;
 
@@ -26,8 +27,9 @@ class RasterReaderPool;
  * store, and a feature-source snapshot when the cache for this destination CRS must be built;
  * for a raster, the layer's reader pool and the map CRS and coordinate operation).
  * render() runs on a QGIS worker thread or the caller's, never touches the layer or project,
- * catches everything at its edge, reports problems through errors() and the message log, and
- * polls the feedback (owned here) for cancellation.
+ * catches everything at its edge, reports problems through errors(), the message log and the
+ * layer's LayerNotices (its lastError), and polls the feedback (owned here) for cancellation,
+ * also while it waits for a point cache that a background task builds.
  */
 class DensityLayerRenderer : public QgsMapLayerRenderer
 {
@@ -55,6 +57,7 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
     Status mSettingsStatus;
     std::shared_ptr<PointCacheStore> mStore;
     std::shared_ptr<RenderStatsBox> mStats;
+    std::shared_ptr<LayerNotices> mNotices;
     RenderExtras mExtras;
     QString mCacheKey;
     uint64_t mGeneration = 0;
