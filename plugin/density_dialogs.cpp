@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_dialogs.h"
 
+#include "category_field_survey.h"
 #include "density_dialog.h"
 #include "density_layer.h"
 
@@ -31,6 +32,8 @@ void offerFields( DensityOptionsWidget *options, const QgsVectorLayer *layer )
     }
   }
   options->setFields( numeric, all );
+  const CategoryFieldSurvey survey( layer );
+  options->setCategoryHints( survey.suggestion(), survey.warnings() );
 }
 
 } // namespace

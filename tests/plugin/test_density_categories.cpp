@@ -4,7 +4,9 @@
 // as soon as the limit is passed, with a message naming the field, in a direct build, a render
 // and a background task; the task of a big build stops when cancelled or when its layer goes;
 // a nonexistent field is refused when set; lastError follows failed renders; the legend shows
-// the categories once the first render has read them.
+// the categories once the first render has read them; the dialogs propose a category field
+// that works and warn about the others.
+#include "category_field_survey.h"
 #include "density_layer.h"
 #include "plugin_test_support.h"
 #include "point_cache_builder.h"
@@ -132,6 +134,8 @@ class TestDensityCategories : public QObject
     void taskCancels();
     void nonexistentField();
     void legendFollowsCategories();
+    void proposedCategoryField();
+    void proposalPrefersFewValues();
 
   private:
     QTemporaryDir mDir;
@@ -373,6 +377,57 @@ void TestDensityCategories::legendFollowsCategories()
   QVERIFY2( waitFor( [&] { return changed.count() > 0; } ), "the legend was not told that the categories are known" );
   QCOMPARE( labels(), QStringList( { "0", "1", "2", "3", "4", "5", "6" } ) );
   QgsProject::instance()->removeMapLayer( density );
+}
+
+void TestDensityCategories::proposedCategoryField()
+{
+  // Brute force over the sample the survey reads: the distinct labels of `kind` in the first features.
+  std::set<QString> kinds;
+  for ( int i = 0; i < CategoryFieldSurvey::SAMPLE_FEATURES; ++i )
+    kinds.insert( kindOf( i ).toString() );
+  for ( QgsVectorLayer *layer : { mGpkg, mMemory } )
+  {
+    const CategoryFieldSurvey survey( layer );
+    QCOMPARE( survey.suggestion(), QStringLiteral( "mod" ) ); // 7 values; every other field has too many
+    const QMap<QString, QString> w = survey.warnings();
+    QCOMPARE( w.keys(), ( layer == mGpkg ? QStringList { "code", "fid", "kind", "name", "share" } : QStringList { "code", "kind", "name", "share" } ) );
+    if ( layer == mGpkg )
+      QVERIFY2( w.value( QStringLiteral( "fid" ) ).contains( QStringLiteral( "feature id" ) ), qPrintable( w.value( QStringLiteral( "fid" ) ) ) );
+    for ( const QString &f : { QStringLiteral( "code" ), QStringLiteral( "name" ), QStringLiteral( "share" ) } )
+      QVERIFY2( w.value( f ).contains( QStringLiteral( "more than 1024 distinct values" ) ), qPrintable( w.value( f ) ) );
+    const QString kind = QStringLiteral( "'kind' has %1 distinct values in the first %2 features, but count_cat colours at most 22" )
+                           .arg( kinds.size() )
+                           .arg( CategoryFieldSurvey::SAMPLE_FEATURES );
+    QVERIFY2( w.value( QStringLiteral( "kind" ) ).contains( kind ), qPrintable( w.value( QStringLiteral( "kind" ) ) ) );
+  }
+  // The standard scene as the dialog meets it: fid, value (floating point, 1000 values), cat (4 values).
+  const CategoryFieldSurvey scene( mBig );
+  QCOMPARE( scene.suggestion(), QStringLiteral( "cat" ) );
+  QCOMPARE( scene.warnings().keys(), QStringList( { "fid", "value" } ) );
+  QVERIFY2( scene.warnings().value( QStringLiteral( "value" ) ).contains( QStringLiteral( "floating-point numbers (1000 distinct values" ) ),
+            qPrintable( scene.warnings().value( QStringLiteral( "value" ) ) ) );
+}
+
+void TestDensityCategories::proposalPrefersFewValues()
+{
+  // A constant field is a poor category, a float never is one, and fewer values win otherwise.
+  auto layer = std::make_unique<QgsVectorLayer>( QStringLiteral( "Point?crs=EPSG:3857&field=w:double&field=same:integer&field=five:string&field=three:integer" ),
+                                                 QStringLiteral( "small" ), QStringLiteral( "memory" ) );
+  QgsFeatureList features;
+  for ( int i = 0; i < 60; ++i )
+  {
+    QgsFeature f( layer->fields() );
+    f.setGeometry( QgsGeometry( new QgsPoint( i, i ) ) );
+    f.setAttributes( QgsAttributes( { QVariant( i % 2 / 2.0 ), QVariant( 1 ), QVariant( QStringLiteral( "s%1" ).arg( i % 5 ) ), QVariant( i % 3 ) } ) );
+    features << f;
+  }
+  layer->dataProvider()->addFeatures( features );
+  QCOMPARE( CategoryFieldSurvey( layer.get() ).suggestion(), QStringLiteral( "three" ) );
+  QVERIFY( CategoryFieldSurvey( layer.get() ).warnings().contains( QStringLiteral( "w" ) ) );
+  // Only a float and an id: nothing is proposed.
+  auto none = std::make_unique<QgsVectorLayer>( QStringLiteral( "Point?crs=EPSG:3857&field=fid:integer&field=w:double" ), QStringLiteral( "none" ),
+                                                QStringLiteral( "memory" ) );
+  QCOMPARE( CategoryFieldSurvey( none.get() ).suggestion(), QString() );
 }
 
 GRIDSHADE_QGIS_TEST_MAIN( TestDensityCategories )
