@@ -11,7 +11,7 @@ refused    the standard scene (GeoPackage, 200,000 points), category `fid`: one 
            `fid` and the category limit, the legend must say that no category is drawn, and
            QGIS must then quit.
 exit       the same, but File > Exit right after OK, while the points may still be read.
-exit_long  a CSV of 1,000,000 points (read by QGIS's feature iterator for seconds) with the
+exit_long  a CSV of 500,000 points (read by QGIS's feature iterator for seconds) with the
            proposed category, and File > Exit right after OK, while the task reads.
 
 Each run must end with QGIS exiting by itself (exit code 0) within EXIT_DEADLINE_S of the
@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import desktop_support  # noqa: E402
 
 POINTS = 200000
-CSV_POINTS = 1000000
+CSV_POINTS = 500000
 EXIT_DEADLINE_S = 60
 tmp = tempfile.mkdtemp(prefix="gridshade_categories_")
 profile_root, scene, env = desktop_support.install(SOURCE, BUILD, tmp, POINTS)
@@ -78,7 +78,7 @@ def run(mode, project):
     out = os.path.join(tmp, "out_" + mode)
     os.makedirs(out)
     run_env = dict(env, GRIDSHADE_PROBE_OUT=out, GRIDSHADE_PROBE_MODE=mode)
-    qgis = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--noversioncheck", "--nologo",
+    qgis = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1024x768x24", "qgis", "--noversioncheck", "--nologo",
                              "--project", project, "--code", os.path.join(SOURCE, "tests/plugin/desktop_categories_probe.py")],
                             env=run_env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     values_path = os.path.join(out, "values.json")
