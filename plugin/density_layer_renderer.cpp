@@ -185,38 +185,19 @@ bool DensityLayerRenderer::renderUnguarded()
 
   QElapsedTimer cacheTimer;
   cacheTimer.start();
-  std::shared_ptr<const PointCache> cache = mStore->find( mCacheKey );
-  if ( !cache && mBuilder )
+  Status problem;
+  const std::shared_ptr<const PointCache> cache = obtainCache( cancelled, problem );
+  if ( cancelled() )
+    return false;
+  if ( !problem )
   {
-    Status s;
-    cache = mStore->obtain(
-      mCacheKey, mGeneration, [&]( std::shared_ptr<const PointCache> &out ) { return mBuilder->build( mFeedback.get(), out ); },
-      cancelled, s );
-    if ( !s && !cancelled() )
-    {
-      reportError( s.message() );
-      mReadyToCompose = true;
-      return true;
-    }
-    if ( cache && mNotices )
-      mNotices->reportCacheBuilt(); // the legend may show the categories now
-  }
-  if ( !cache || cancelled() )
-    return !cancelled();
-  mExtras.cacheMs = cacheTimer.nsecsElapsed() / 1e6;
-  const int colours = static_cast<int>( defaultColorKey().size() );
-  if ( mAggregation.reduction == Reduction::CountCat && cache->categories.size() > colours )
-  {
-    // The layer has no colour-key option: "give one colour per category", as the engine says, is
-    // no advice here.
-    reportError( QStringLiteral( "field '%1' has %2 distinct values, but count_cat colours at most %3 categories (Datashader's "
-                                 "Sets1to3 colour key): choose a field with at most %3 distinct values" )
-                   .arg( mSettings.categoryField )
-                   .arg( cache->categories.size() )
-                   .arg( colours ) );
+    reportError( problem.message() );
     mReadyToCompose = true;
     return true;
   }
+  if ( !cache )
+    return true;
+  mExtras.cacheMs = cacheTimer.nsecsElapsed() / 1e6;
 
   const double dpr = ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0;
   const QgsMapToPixel &m2p = ctx->mapToPixel();
@@ -255,6 +236,32 @@ bool DensityLayerRenderer::renderUnguarded()
                                QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Info );
   mReadyToCompose = true;
   return true;
+}
+
+std::shared_ptr<const PointCache> DensityLayerRenderer::obtainCache( const std::function<bool()> &cancelled, Status &problem )
+{
+  std::shared_ptr<const PointCache> cache = mStore->find( mCacheKey );
+  if ( !cache && mBuilder )
+  {
+    cache = mStore->obtain(
+      mCacheKey, mGeneration, [this]( std::shared_ptr<const PointCache> &out ) { return mBuilder->build( mFeedback.get(), out ); },
+      cancelled, problem );
+    if ( cache && mNotices )
+      mNotices->reportCacheBuilt(); // the legend may show the categories now
+  }
+  const int colours = static_cast<int>( defaultColorKey().size() );
+  if ( cache && mAggregation.reduction == Reduction::CountCat && cache->categories.size() > colours )
+  {
+    // The layer has no colour-key option: "give one colour per category", as the engine says, is
+    // no advice here.
+    problem = Status::error( QStringLiteral( "field '%1' has %2 distinct values, but count_cat colours at most %3 categories (Datashader's "
+                                             "Sets1to3 colour key): choose a field with at most %3 distinct values" )
+                               .arg( mSettings.categoryField )
+                               .arg( cache->categories.size() )
+                               .arg( colours ) );
+    return nullptr;
+  }
+  return cache;
 }
 
 double DensityLayerRenderer::draw( const QImage &shaded )

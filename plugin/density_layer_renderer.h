@@ -8,6 +8,7 @@
 #include <qgsmaplayerrenderer.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QgsFeedback;
@@ -42,6 +43,11 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
 
   private:
     bool renderUnguarded();
+    /**
+     * The point cache of this render: found, built here, or waited for (polling \a cancelled);
+     * null with \a problem set when the build failed or the categories outnumber the colours.
+     */
+    std::shared_ptr<const PointCache> obtainCache( const std::function<bool()> &cancelled, Status &problem );
     //! The raster branch of render(): read, regrid, shade, draw (see readRasterOnCanvas()).
     bool renderRaster( const std::atomic<bool> &stop );
     //! Draws a shaded image of the device size with the layer's opacity; returns the milliseconds.

@@ -49,13 +49,16 @@ QList<QgsLayerTreeModelLegendNode *> DensityLegend::createLayerTreeModelLegendNo
   {
     const std::vector<Rgb> key = defaultColorKey();
     const QStringList categories = mLayer->knownCategories();
-    if ( categories.isEmpty() )
+    // More categories than colours are not drawn (the renderer says why): no swatches then.
+    if ( categories.isEmpty() || categories.size() > static_cast<int>( key.size() ) )
+    {
       nodes << new QgsSimpleLegendNode( nodeLayer, mLayer->lastError().isEmpty()
                                                      ? tr( "categories of '%1' (shown once the points are read)" ).arg( s.categoryField )
                                                      : tr( "categories of '%1': none drawn (see the Gridshade tab of the log)" ).arg( s.categoryField ) );
+      return nodes;
+    }
     for ( int i = 0; i < categories.size(); ++i )
-      nodes << new QgsSimpleLegendNode( nodeLayer, categories[i].isEmpty() ? tr( "(empty)" ) : categories[i],
-                                        swatch( i < static_cast<int>( key.size() ) ? toColor( key[i] ) : QColor( Qt::gray ) ) );
+      nodes << new QgsSimpleLegendNode( nodeLayer, categories[i].isEmpty() ? tr( "(empty)" ) : categories[i], swatch( toColor( key[i] ) ) );
     return nodes;
   }
   Colormap cmap;

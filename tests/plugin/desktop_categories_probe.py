@@ -9,7 +9,7 @@ $GRIDSHADE_PROBE_MODE:
              layer's lastError and its legend, then quits QGIS.
   exit       quits QGIS at once, while the points may still be read.
   exit_long  keeps the proposed field (the project's layer is a large CSV, read by QGIS's
-             feature iterator for seconds) and quits QGIS at once, while the points are read.
+             feature iterator for about a second) and quits QGIS at once, while the points are read.
 
 Quitting is File > Exit. Should QGIS ask about active tasks, the probe answers Yes (cancel them)
 and quits again, as a user would. It writes what it saw to $GRIDSHADE_PROBE_OUT/values.json

@@ -11,12 +11,12 @@ refused    the standard scene (GeoPackage, 200,000 points), category `fid`: one 
            `fid` and the category limit, the legend must say that no category is drawn, and
            QGIS must then quit.
 exit       the same, but File > Exit right after OK, while the points may still be read.
-exit_long  a CSV of 500,000 points (read by QGIS's feature iterator for seconds) with the
+exit_long  a CSV of 500,000 points (read by QGIS's feature iterator for about a second) with the
            proposed category, and File > Exit right after OK, while the task reads.
 
 Each run must end with QGIS exiting by itself (exit code 0) within EXIT_DEADLINE_S of the
 first File > Exit, without asking about the point-cache task (reading can always be redone).
-The deadline only tells a hang from an exit: a clean exit takes a few seconds.
+The deadline only tells a hang from an exit: a clean exit takes about a second.
 
 Usage: desktop_categories_test.py <source dir> <build dir>
 """

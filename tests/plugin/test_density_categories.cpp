@@ -4,24 +4,20 @@
 // as soon as the limit is passed, with a message naming the field, in a direct build, a render
 // and a background task; the task of a big build stops when cancelled or when its layer goes;
 // a nonexistent field is refused when set; lastError follows failed renders; the legend shows
-// the categories once the first render has read them; the dialogs propose a category field
-// that works and warn about the others.
-#include "category_field_survey.h"
+// the categories once the first render has read them.
 #include "density_layer.h"
+#include "labelled_points.h"
 #include "plugin_test_support.h"
 #include "point_cache_builder.h"
 #include "standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgsfeedback.h>
-#include <qgsgeometry.h>
 #include <qgslayertree.h>
 #include <qgslayertreemodellegendnode.h>
 #include <qgsmaplayerlegend.h>
-#include <qgspoint.h>
 #include <qgsproject.h>
 #include <qgstaskmanager.h>
-#include <qgsvectordataprovider.h>
 #include <qgsvectorlayer.h>
 
 #include <QElapsedTimer>
@@ -30,10 +26,11 @@
 #include <QtTest>
 
 #include <set>
-#include <thread>
 
 using namespace gridshade;
 using test::Job;
+using test::kindOf;
+using test::labelledLayer;
 
 namespace
 {
@@ -46,44 +43,6 @@ QgsRectangle z8Extent()
 {
   const Extent e = standard::viewport( 8 ).extent();
   return QgsRectangle( e.xmin, e.ymin, e.xmax, e.ymax );
-}
-
-//! The label of field `kind` of feature \a i: 1000 labels met in an order far from sorted, and a null every 97th feature.
-QVariant kindOf( int i )
-{
-  if ( i % 97 == 0 )
-    return QVariant( QVariant::String );
-  static const char *prefixes[] = { "a", "B", "\u00fc", "" };
-  const int k = ( i * 7919 ) % 1000;
-  return QStringLiteral( "%1L%2" ).arg( QString::fromUtf8( prefixes[k % 4] ) ).arg( k, 3, 10, QLatin1Char( '0' ) );
-}
-
-/*
- * A memory layer of \a n points inside the Z8 view with fields
- *   code:integer   i (every value distinct, like an id)
- *   name:string    a distinct text per point, in shuffled order
- *   kind:string    kindOf(i): 1000 labels and nulls
- *   share:double   i / 8 (distinct floats)
- *   mod:integer    i % \a modulo (a class field)
- */
-std::unique_ptr<QgsVectorLayer> labelledLayer( int n, int modulo = 1 )
-{
-  auto layer = std::make_unique<QgsVectorLayer>(
-    QStringLiteral( "Point?crs=EPSG:3857&field=code:integer&field=name:string&field=kind:string&field=share:double&field=mod:integer" ),
-    QStringLiteral( "labelled" ), QStringLiteral( "memory" ) );
-  QgsFeatureList features;
-  features.reserve( n );
-  for ( int i = 0; i < n; ++i )
-  {
-    QgsFeature f( layer->fields() );
-    f.setGeometry( QgsGeometry( new QgsPoint( 700000.0 + ( i % 1000 ) * 500.0, 5800000.0 + ( i / 1000 ) * 300.0 ) ) );
-    f.setAttributes( QgsAttributes( { QVariant( i ), QVariant( QStringLiteral( "n%1" ).arg( ( static_cast<long long>( i ) * 7919 ) % n ) ), kindOf( i ),
-                      QVariant( i / 8.0 ), QVariant( i % modulo ) } ) );
-    features << f;
-  }
-  layer->dataProvider()->addFeatures( features, QgsFeatureSink::FastInsert );
-  layer->updateExtents();
-  return layer;
 }
 
 //! Adds \a layer to the project (which owns it) and returns it.
@@ -134,8 +93,6 @@ class TestDensityCategories : public QObject
     void taskCancels();
     void nonexistentField();
     void legendFollowsCategories();
-    void proposedCategoryField();
-    void proposalPrefersFewValues();
 
   private:
     QTemporaryDir mDir;
@@ -377,57 +334,6 @@ void TestDensityCategories::legendFollowsCategories()
   QVERIFY2( waitFor( [&] { return changed.count() > 0; } ), "the legend was not told that the categories are known" );
   QCOMPARE( labels(), QStringList( { "0", "1", "2", "3", "4", "5", "6" } ) );
   QgsProject::instance()->removeMapLayer( density );
-}
-
-void TestDensityCategories::proposedCategoryField()
-{
-  // Brute force over the sample the survey reads: the distinct labels of `kind` in the first features.
-  std::set<QString> kinds;
-  for ( int i = 0; i < CategoryFieldSurvey::SAMPLE_FEATURES; ++i )
-    kinds.insert( kindOf( i ).toString() );
-  for ( QgsVectorLayer *layer : { mGpkg, mMemory } )
-  {
-    const CategoryFieldSurvey survey( layer );
-    QCOMPARE( survey.suggestion(), QStringLiteral( "mod" ) ); // 7 values; every other field has too many
-    const QMap<QString, QString> w = survey.warnings();
-    QCOMPARE( w.keys(), ( layer == mGpkg ? QStringList { "code", "fid", "kind", "name", "share" } : QStringList { "code", "kind", "name", "share" } ) );
-    if ( layer == mGpkg )
-      QVERIFY2( w.value( QStringLiteral( "fid" ) ).contains( QStringLiteral( "feature id" ) ), qPrintable( w.value( QStringLiteral( "fid" ) ) ) );
-    for ( const QString &f : { QStringLiteral( "code" ), QStringLiteral( "name" ), QStringLiteral( "share" ) } )
-      QVERIFY2( w.value( f ).contains( QStringLiteral( "more than 1024 distinct values" ) ), qPrintable( w.value( f ) ) );
-    const QString kind = QStringLiteral( "'kind' has %1 distinct values in the first %2 features, but count_cat colours at most 22" )
-                           .arg( kinds.size() )
-                           .arg( CategoryFieldSurvey::SAMPLE_FEATURES );
-    QVERIFY2( w.value( QStringLiteral( "kind" ) ).contains( kind ), qPrintable( w.value( QStringLiteral( "kind" ) ) ) );
-  }
-  // The standard scene as the dialog meets it: fid, value (floating point, 1000 values), cat (4 values).
-  const CategoryFieldSurvey scene( mBig );
-  QCOMPARE( scene.suggestion(), QStringLiteral( "cat" ) );
-  QCOMPARE( scene.warnings().keys(), QStringList( { "fid", "value" } ) );
-  QVERIFY2( scene.warnings().value( QStringLiteral( "value" ) ).contains( QStringLiteral( "floating-point numbers (1000 distinct values" ) ),
-            qPrintable( scene.warnings().value( QStringLiteral( "value" ) ) ) );
-}
-
-void TestDensityCategories::proposalPrefersFewValues()
-{
-  // A constant field is a poor category, a float never is one, and fewer values win otherwise.
-  auto layer = std::make_unique<QgsVectorLayer>( QStringLiteral( "Point?crs=EPSG:3857&field=w:double&field=same:integer&field=five:string&field=three:integer" ),
-                                                 QStringLiteral( "small" ), QStringLiteral( "memory" ) );
-  QgsFeatureList features;
-  for ( int i = 0; i < 60; ++i )
-  {
-    QgsFeature f( layer->fields() );
-    f.setGeometry( QgsGeometry( new QgsPoint( i, i ) ) );
-    f.setAttributes( QgsAttributes( { QVariant( i % 2 / 2.0 ), QVariant( 1 ), QVariant( QStringLiteral( "s%1" ).arg( i % 5 ) ), QVariant( i % 3 ) } ) );
-    features << f;
-  }
-  layer->dataProvider()->addFeatures( features );
-  QCOMPARE( CategoryFieldSurvey( layer.get() ).suggestion(), QStringLiteral( "three" ) );
-  QVERIFY( CategoryFieldSurvey( layer.get() ).warnings().contains( QStringLiteral( "w" ) ) );
-  // Only a float and an id: nothing is proposed.
-  auto none = std::make_unique<QgsVectorLayer>( QStringLiteral( "Point?crs=EPSG:3857&field=fid:integer&field=w:double" ), QStringLiteral( "none" ),
-                                                QStringLiteral( "memory" ) );
-  QCOMPARE( CategoryFieldSurvey( none.get() ).suggestion(), QString() );
 }
 
 GRIDSHADE_QGIS_TEST_MAIN( TestDensityCategories )
