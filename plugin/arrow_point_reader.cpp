@@ -222,7 +222,7 @@ Status ArrowPointReader::read( const Source &source, const QString &valueField, 
     if ( !readBatch( schema, batch, { geomColumn, valueColumn, categoryColumn }, out, features, missingGeometry ) )
       return Status::error( QStringLiteral( "too many categories in '%1'" ).arg( categoryField ) );
     if ( feedback && expectedFeatures > 0 )
-      feedback->setProgress( std::min( 90.0, 90.0 * features / expectedFeatures ) );
+      feedback->setProgress( std::min( 85.0, 85.0 * features / expectedFeatures ) ); // the build's reading share
   }
   return Status::ok();
 }

@@ -37,7 +37,7 @@ class ArrowPointReader
 
     /**
      * Reads every point (multipoint parts included) into \a out, with the named value and
-     * category fields (empty names: none), reporting progress up to 90 % of \a expectedFeatures.
+     * category fields (empty names: none), reporting progress up to 85 % of \a expectedFeatures.
      * Stops, with an error, where \a out refuses a point (the category limit: see
      * PointAccumulator::categoryLimitPassed()). Any other error means "use the generic path",
      * not "fail".

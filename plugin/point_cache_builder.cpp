@@ -84,7 +84,7 @@ Status PointCacheBuilder::categoryLimitError( uint64_t features ) const
 {
   const QString of = mFeatureCount > 0 ? QStringLiteral( " of %1 features" ).arg( mFeatureCount ) : QString();
   return Status::error( QStringLiteral( "field '%1' of layer '%2' has more than %3 distinct values (distinct value number %4 came at feature %5%6), "
-                                        "and count_cat draws at most %3 categories: choose a text or integer field with few distinct "
+                                        "and count_cat takes at most %3 categories: choose a text or integer field with few distinct "
                                         "values, such as a class or a type (not an identifier such as fid, nor a floating-point field)" )
                           .arg( mCategoryField, mLayerName )
                           .arg( MAX_CATEGORIES )
@@ -124,6 +124,9 @@ Status PointCacheBuilder::build( QgsFeedback *feedback, std::shared_ptr<const Po
     if ( Status st = readWithIterator( feedback, *points, *cache ); !st )
       return st;
   }
+  // Read: what is left is transforming, bounds and category codes, each a loop over every point.
+  if ( feedback )
+    feedback->setProgress( 90.0 );
   if ( Status st = points->finish( mTransform, feedback, *cache ); !st )
     return st;
   cache->buildSeconds = timer.nsecsElapsed() / 1e9;
@@ -153,7 +156,7 @@ Status PointCacheBuilder::readWithIterator( QgsFeedback *feedback, PointAccumula
       if ( feedback->isCanceled() )
         return Status::error( QStringLiteral( "point cache build cancelled" ) );
       if ( mFeatureCount > 0 )
-        feedback->setProgress( 90.0 * cache.features / mFeatureCount );
+        feedback->setProgress( 85.0 * cache.features / mFeatureCount );
     }
     double value = NaN;
     if ( mValueIndex >= 0 )

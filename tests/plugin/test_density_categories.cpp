@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // count_cat on real fields: category codes follow the sorted labels on both read paths; a field
-// with more distinct values than count_cat draws (an id such as a GeoPackage's fid) is refused
+// with more distinct values than count_cat takes (an id such as a GeoPackage's fid) is refused
 // as soon as the limit is passed, with a message naming the field, in a direct build, a render
-// and a background task; the task of a big build stops when cancelled or when its layer goes;
+// and a background task; a build stops when cancelled, also once every point is read, and the
+// task of a big build when cancelled or when its layer goes;
 // a nonexistent field is refused when set; lastError follows failed renders; the legend shows
 // the categories once the first render has read them.
 #include "density_layer.h"
@@ -89,6 +90,8 @@ class TestDensityCategories : public QObject
     void tooManyCategories();
     void renderRefusesTooManyCategories();
     void taskRefusesTooManyCategories();
+    void buildCancels_data();
+    void buildCancels();
     void taskCancels_data();
     void taskCancels();
     void nonexistentField();
@@ -254,6 +257,30 @@ void TestDensityCategories::taskRefusesTooManyCategories()
             qPrintable( density->lastError() ) );
   QCOMPARE( density->cacheBytes(), 0ULL );
   QgsProject::instance()->removeMapLayer( density );
+}
+
+void TestDensityCategories::buildCancels_data()
+{
+  QTest::addColumn<double>( "at" ); // progress at which the build is cancelled
+  QTest::newRow( "after the first batch" ) << 0.0;
+  QTest::newRow( "once every point is read (in the finishing loops)" ) << 90.0; // readers report up to 85 %
+}
+
+void TestDensityCategories::buildCancels()
+{
+  // The feedback cancels from inside the build (a direct connection on the build's thread), so
+  // the cancel lands at a known stage, with no timing involved.
+  QFETCH( double, at );
+  QgsFeedback feedback;
+  connect( &feedback, &QgsFeedback::progressChanged, &feedback, [&]( double p ) {
+    if ( p >= at )
+      feedback.cancel();
+  }, Qt::DirectConnection );
+  std::shared_ptr<const PointCache> cache;
+  const Status st = buildCache( mBig, QStringLiteral( "cat" ), true, cache, &feedback );
+  QVERIFY( feedback.isCanceled() );
+  QVERIFY2( !st && st.message().contains( QStringLiteral( "cancelled" ) ), qPrintable( st ? QStringLiteral( "built" ) : st.message() ) );
+  QVERIFY( !cache );
 }
 
 void TestDensityCategories::taskCancels_data()
