@@ -9,6 +9,7 @@
 #include <ogr_api.h>
 #include <ogr_recordbatch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -129,10 +130,40 @@ int childNamed( const ArrowSchema &schema, const QString &name )
   return -1;
 }
 
+struct Columns
+{
+    int geometry = -1;
+    int value = -1;    //!< -1: none
+    int category = -1; //!< -1: none
+};
+
+//! Adds the points of one batch to \a out; false where \a out refuses one (the category limit).
+bool readBatch( const ArrowSchema &schema, const ArrowArray &batch, const Columns &columns, PointAccumulator &out, uint64_t &features,
+                uint64_t &missingGeometry )
+{
+  const ArrowArray *geom = batch.children[columns.geometry];
+  const int32_t *offsets = static_cast<const int32_t *>( geom->buffers[1] );
+  const uint8_t *wkb = static_cast<const uint8_t *>( geom->buffers[2] );
+  bool refused = false;
+  for ( int64_t i = 0; i < batch.length && !refused; ++i )
+  {
+    ++features;
+    const double value = columns.value >= 0 ? numberAt( schema.children[columns.value], batch.children[columns.value], i ) : NaN;
+    const QString label = columns.category >= 0 ? labelAt( schema.children[columns.category], batch.children[columns.category], i ) : QString();
+    const int64_t j = i + geom->offset;
+    const bool decoded = !isNull( geom, i )
+                         && decodeWkb( wkb + offsets[j], static_cast<size_t>( offsets[j + 1] - offsets[j] ),
+                                       [&]( double x, double y ) { refused = refused || !out.add( x, y, value, label ); } );
+    if ( !decoded )
+      ++missingGeometry;
+  }
+  return !refused;
+}
+
 } // namespace
 
 Status ArrowPointReader::read( const Source &source, const QString &valueField, const QString &categoryField, QgsFeedback *feedback,
-                               PointAccumulator &out, uint64_t &features, uint64_t &missingGeometry )
+                               uint64_t expectedFeatures, PointAccumulator &out, uint64_t &features, uint64_t &missingGeometry )
 {
   std::unique_ptr<void, DatasetCloser> ds( GDALOpenEx( source.path.toUtf8().constData(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr ) );
   if ( !ds )
@@ -188,21 +219,10 @@ Status ArrowPointReader::read( const Source &source, const QString &valueField, 
     if ( !batch.release )
       break;
     std::unique_ptr<ArrowArray, void ( * )( ArrowArray * )> batchGuard( &batch, []( ArrowArray *a ) { a->release( a ); } );
-    const ArrowArray *geom = batch.children[geomColumn];
-    const int32_t *offsets = static_cast<const int32_t *>( geom->buffers[1] );
-    const uint8_t *wkb = static_cast<const uint8_t *>( geom->buffers[2] );
-    for ( int64_t i = 0; i < batch.length; ++i )
-    {
-      ++features;
-      const double value = valueColumn >= 0 ? numberAt( schema.children[valueColumn], batch.children[valueColumn], i ) : NaN;
-      const QString label = categoryColumn >= 0 ? labelAt( schema.children[categoryColumn], batch.children[categoryColumn], i ) : QString();
-      const int64_t j = i + geom->offset;
-      const bool decoded = !isNull( geom, i )
-                           && decodeWkb( wkb + offsets[j], static_cast<size_t>( offsets[j + 1] - offsets[j] ),
-                                         [&]( double x, double y ) { out.add( x, y, value, label ); } );
-      if ( !decoded )
-        ++missingGeometry;
-    }
+    if ( !readBatch( schema, batch, { geomColumn, valueColumn, categoryColumn }, out, features, missingGeometry ) )
+      return Status::error( QStringLiteral( "too many categories in '%1'" ).arg( categoryField ) );
+    if ( feedback && expectedFeatures > 0 )
+      feedback->setProgress( std::min( 85.0, 85.0 * features / expectedFeatures ) ); // the build's reading share
   }
   return Status::ok();
 }

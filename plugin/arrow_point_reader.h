@@ -37,10 +37,13 @@ class ArrowPointReader
 
     /**
      * Reads every point (multipoint parts included) into \a out, with the named value and
-     * category fields (empty names: none). An error means "use the generic path", not "fail".
+     * category fields (empty names: none), reporting progress up to 85 % of \a expectedFeatures.
+     * Stops, with an error, where \a out refuses a point (the category limit: see
+     * PointAccumulator::categoryLimitPassed()). Any other error means "use the generic path",
+     * not "fail".
      */
     static Status read( const Source &source, const QString &valueField, const QString &categoryField, QgsFeedback *feedback,
-                        PointAccumulator &out, uint64_t &features, uint64_t &missingGeometry );
+                        uint64_t expectedFeatures, PointAccumulator &out, uint64_t &features, uint64_t &missingGeometry );
 };
 
 } // namespace gridshade

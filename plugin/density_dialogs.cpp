@@ -2,6 +2,7 @@
 #include "density_dialogs.h"
 #include "qgis_compat.h"
 
+#include "category_field_survey.h"
 #include "density_dialog.h"
 #include "density_layer.h"
 
@@ -32,6 +33,8 @@ void offerFields( DensityOptionsWidget *options, const QgsVectorLayer *layer )
     }
   }
   options->setFields( numeric, all );
+  const CategoryFieldSurvey survey( layer );
+  options->setCategoryHints( survey.suggestion(), survey.warnings() );
 }
 
 } // namespace

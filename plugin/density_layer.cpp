@@ -24,6 +24,16 @@ namespace gridshade
 
 const QString DensityLayer::LAYER_TYPE = QStringLiteral( "gridshade_density" );
 
+namespace
+{
+//! Whether \a source has the fields that the reduction of \a settings reads.
+Status checkNeededFields( const QgsVectorLayer &source, const DensitySettings &settings )
+{
+  return PointCacheBuilder::checkFields( source, reductionNeedsValues( settings.reduction ) ? settings.valueField : QString(),
+                                         settings.reduction == Reduction::CountCat ? settings.categoryField : QString() );
+}
+} // namespace
+
 DensityLayer::DensityLayer( const QString &uri, const QString &name )
   : QgsPluginLayer( LAYER_TYPE, name )
   , mCache( std::make_shared<PointCacheStore>() )
@@ -40,7 +50,27 @@ DensityLayer::DensityLayer( const QString &uri, const QString &name )
   attachSource();
 }
 
-DensityLayer::~DensityLayer() = default;
+DensityLayer::~DensityLayer()
+{
+  // The tasks own what they read and may finish after the layer: stop them rather than let
+  // them read for nothing (removing the layer must stop its reading).
+  cancelTasks();
+}
+
+void DensityLayer::cancelTasks()
+{
+  for ( const QPointer<PointCacheTask> &task : std::as_const( mTasks ) )
+    if ( task )
+      task->cancel();
+  mTasks.clear();
+}
+
+QString DensityLayer::lastError() const
+{
+  // An empty, non-null string: PyQt turns a null QString into NULL, "" reads better in Python.
+  const QString error = mError.isEmpty() ? mNotices->problem() : mError;
+  return error.isEmpty() ? QStringLiteral( "" ) : error;
+}
 
 DensityLayer *DensityLayer::clone() const
 {
@@ -60,6 +90,7 @@ QgsVectorLayer *DensityLayer::sourceLayer() const
 
 void DensityLayer::attachSource()
 {
+  cancelTasks();
   if ( mProjectSource )
     disconnect( mProjectSource, nullptr, this, nullptr );
   disconnect( QgsProject::instance(), &QgsProject::layerWasAdded, this, nullptr );
@@ -90,6 +121,9 @@ void DensityLayer::attachSource()
     connect( src, &QgsVectorLayer::afterCommitChanges, this, &DensityLayer::sourceChanged );
     connect( src, &QgsVectorLayer::afterRollBack, this, &DensityLayer::sourceChanged );
     connect( src, &QgsVectorLayer::subsetStringChanged, this, &DensityLayer::sourceChanged );
+    // A field that is not there is said now, not at the first render.
+    if ( Status st = checkNeededFields( *src, mSettings ); !st && mError.isEmpty() )
+      mError = st.message();
   }
   else if ( !mSettings.layerId.isEmpty() )
   {
@@ -141,6 +175,7 @@ void DensityLayer::attachRaster()
 
 void DensityLayer::sourceChanged()
 {
+  cancelTasks();
   mCache->invalidate();
   triggerRepaint();
 }
@@ -156,12 +191,23 @@ Status DensityLayer::setSettings( const DensitySettings &settings )
                          || settings.rasterCrs != mSettings.rasterCrs || settings.hasNodata != mSettings.hasNodata || settings.nodata != mSettings.nodata
                          || settings.band != mSettings.band;
   const bool newFields = settings.valueField != mSettings.valueField || settings.categoryField != mSettings.categoryField;
+  // The same source: its fields are known, so a field it lacks is refused here. A new source
+  // is checked once attached (it may not be open yet), as a uri given at creation is.
+  if ( QgsVectorLayer *src = ( newSource || settings.isRaster() ) ? nullptr : sourceLayer() )
+  {
+    if ( Status st = checkNeededFields( *src, settings ); !st )
+      return st;
+  }
   mSettings = settings;
   mError.clear();
+  mNotices->clearProblem();
   if ( newSource )
     attachSource();
   else if ( newFields )
+  {
+    cancelTasks();
     mCache->invalidate();
+  }
   emit styleChanged();
   triggerRepaint();
   return Status::ok();
@@ -268,7 +314,10 @@ bool DensityLayer::prepareCache( const QString &crs )
     mError = builder->validity().message();
     return false;
   }
-  QgsApplication::taskManager()->addTask( new PointCacheTask( name(), std::move( builder ), mCache, key, mCache->generation() ) );
+  auto *task = new PointCacheTask( name(), std::move( builder ), mCache, mNotices, key, mCache->generation() );
+  mTasks.removeAll( QPointer<PointCacheTask>() );
+  mTasks << task;
+  QgsApplication::taskManager()->addTask( task );
   return true;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "density_settings.h"
+#include "layer_notices.h"
 #include "point_cache_store.h"
 #include "render_stats.h"
 
@@ -17,6 +18,7 @@ namespace gridshade
 {
 
 class PointCacheBuilder;
+class PointCacheTask;
 class RasterReaderPool;
 
 /**
@@ -64,8 +66,13 @@ class DensityLayer : public QgsPluginLayer
     Q_INVOKABLE QString setOptions( const QString &uri );
     //! Changes one option, e.g. setOption("how", "log"); returns an empty string or the error.
     Q_INVOKABLE QString setOption( const QString &key, const QString &value );
-    //! The last problem found with the source or the options (empty when all is well).
-    QString lastError() const { return mError.isEmpty() ? QStringLiteral( "" ) : mError; }
+    /**
+     * The problem found with the source or the options, else the one met by the last render or
+     * point-cache task (a category field with too many values, say); empty when all is well.
+     */
+    QString lastError() const;
+    //! The problem found with the source or the options alone (renders refuse to draw then).
+    QString optionsError() const { return mError; }
     qulonglong cacheBytes() const { return mCache->bytes(); }
     //! Category labels of the cached points (empty before the first count_cat render).
     QStringList knownCategories() const;
@@ -74,6 +81,8 @@ class DensityLayer : public QgsPluginLayer
     //! Figures of the last render: backend ("cpu"/"gpu"), device, backendNote, timings, points, GPU memory.
     QVariantMap renderStats() const { return mStats->snapshot(); }
     std::shared_ptr<RenderStatsBox> statsBox() const { return mStats; }
+    //! What renderers and tasks report back (problems, caches built), shared with them.
+    std::shared_ptr<LayerNotices> notices() const { return mNotices; }
 
     //! The point layer read (a project layer, or one this layer opened from its source uri).
     QgsVectorLayer *sourceLayer() const;
@@ -96,10 +105,14 @@ class DensityLayer : public QgsPluginLayer
     void attachSource();
     void attachRaster();
     void sourceChanged();
+    //! Stops the point-cache tasks still reading for this layer (their result would be dropped).
+    void cancelTasks();
 
     DensitySettings mSettings;
     std::shared_ptr<PointCacheStore> mCache;
     std::shared_ptr<RenderStatsBox> mStats = std::make_shared<RenderStatsBox>();
+    std::shared_ptr<LayerNotices> mNotices = std::make_shared<LayerNotices>();
+    QList<QPointer<PointCacheTask>> mTasks;
     mutable QPointer<QgsVectorLayer> mProjectSource;
     std::unique_ptr<QgsVectorLayer> mOwnedSource;
     std::shared_ptr<RasterReaderPool> mRasterPool;

@@ -4,6 +4,7 @@
 
 #include "density_layer.h"
 #include "density_pipeline.h"
+#include "layer_notices.h"
 #include "point_cache_builder.h"
 #include "raster/raster_canvas_reader.h"
 #include "raster/raster_reader_pool.h"
@@ -78,10 +79,11 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
   try
   {
     mSettingsStatus = mSettings.toEngine( mAggregation, mShading );
-    if ( mSettingsStatus && !layer->lastError().isEmpty() )
-      mSettingsStatus = Status::error( layer->lastError() );
+    if ( mSettingsStatus && !layer->optionsError().isEmpty() )
+      mSettingsStatus = Status::error( layer->optionsError() );
     mStore = layer->cacheStore();
     mStats = layer->statsBox();
+    mNotices = layer->notices();
     applyDiagnosticFlags( context.customRenderingFlags() );
     const QgsCoordinateReferenceSystem dest = destinationCrs( context, layer );
     if ( mSettings.isRaster() )
@@ -136,6 +138,8 @@ QgsFeedback *DensityLayerRenderer::feedback() const
 void DensityLayerRenderer::reportError( const QString &message )
 {
   mErrors.append( message );
+  if ( mNotices )
+    mNotices->reportProblem( message );
   QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1': %2" ).arg( mLayerName, message ), QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Warning );
 }
 
@@ -182,22 +186,18 @@ bool DensityLayerRenderer::renderUnguarded()
 
   QElapsedTimer cacheTimer;
   cacheTimer.start();
-  std::shared_ptr<const PointCache> cache = mStore->find( mCacheKey );
-  if ( !cache && mBuilder )
+  Status problem;
+  const std::shared_ptr<const PointCache> cache = obtainCache( cancelled, problem );
+  if ( cancelled() )
+    return false;
+  if ( !problem )
   {
-    Status s;
-    cache = mStore->obtain(
-      mCacheKey, mGeneration, [&]( std::shared_ptr<const PointCache> &out ) { return mBuilder->build( mFeedback.get(), out ); },
-      cancelled, s );
-    if ( !s && !cancelled() )
-    {
-      reportError( s.message() );
-      mReadyToCompose = true;
-      return true;
-    }
+    reportError( problem.message() );
+    mReadyToCompose = true;
+    return true;
   }
-  if ( !cache || cancelled() )
-    return !cancelled();
+  if ( !cache )
+    return true;
   mExtras.cacheMs = cacheTimer.nsecsElapsed() / 1e6;
 
   const double dpr = ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0;
@@ -230,11 +230,39 @@ bool DensityLayerRenderer::renderUnguarded()
     return true;
   }
   mExtras.drawMs = draw( result.image.view() );
+  if ( mNotices )
+    mNotices->clearProblem();
   if ( mStats && mStats->record( result.aggregate.stats(), result.timings, viewport.width(), viewport.height(), mExtras ) )
     QgsMessageLog::logMessage( QStringLiteral( "Density layer '%1' aggregates on the CPU: %2" ).arg( mLayerName, result.aggregate.stats().backendNote ),
                                QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Info );
   mReadyToCompose = true;
   return true;
+}
+
+std::shared_ptr<const PointCache> DensityLayerRenderer::obtainCache( const std::function<bool()> &cancelled, Status &problem )
+{
+  std::shared_ptr<const PointCache> cache = mStore->find( mCacheKey );
+  if ( !cache && mBuilder )
+  {
+    cache = mStore->obtain(
+      mCacheKey, mGeneration, [this]( std::shared_ptr<const PointCache> &out ) { return mBuilder->build( mFeedback.get(), out ); },
+      cancelled, problem );
+    if ( cache && mNotices )
+      mNotices->reportCacheBuilt(); // the legend may show the categories now
+  }
+  const int colours = static_cast<int>( defaultColorKey().size() );
+  if ( cache && mAggregation.reduction == Reduction::CountCat && cache->categories.size() > colours )
+  {
+    // The layer has no colour-key option: "give one colour per category", as the engine says, is
+    // no advice here.
+    problem = Status::error( QStringLiteral( "field '%1' has %2 distinct values, but count_cat colours at most %3 categories (Datashader's "
+                                             "Sets1to3 colour key): choose a field with at most %3 distinct values" )
+                               .arg( mSettings.categoryField )
+                               .arg( cache->categories.size() )
+                               .arg( colours ) );
+    return nullptr;
+  }
+  return cache;
 }
 
 double DensityLayerRenderer::draw( const QImage &shaded )
@@ -296,6 +324,8 @@ bool DensityLayerRenderer::renderRaster( const std::atomic<bool> &stop )
   }
   const double shadeMs = timer.nsecsElapsed() / 1e6;
   mExtras.drawMs = draw( image.view() );
+  if ( mNotices )
+    mNotices->clearProblem();
   if ( mStats )
     mStats->recordRaster( raster.decimation, raster.readSize, raster.readMs, raster.regridMs, shadeMs, canvas.size, mExtras );
   mReadyToCompose = true;

@@ -8,6 +8,7 @@
 #include <qgsmaplayerrenderer.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QgsFeedback;
@@ -16,6 +17,7 @@ namespace gridshade
 {
 
 class DensityLayer;
+class LayerNotices;
 class PointCacheBuilder;
 class RasterReaderPool;
 
@@ -26,8 +28,9 @@ class RasterReaderPool;
  * store, and a feature-source snapshot when the cache for this destination CRS must be built;
  * for a raster, the layer's reader pool and the map CRS and coordinate operation).
  * render() runs on a QGIS worker thread or the caller's, never touches the layer or project,
- * catches everything at its edge, reports problems through errors() and the message log, and
- * polls the feedback (owned here) for cancellation.
+ * catches everything at its edge, reports problems through errors(), the message log and the
+ * layer's LayerNotices (its lastError), and polls the feedback (owned here) for cancellation,
+ * also while it waits for a point cache that a background task builds.
  */
 class DensityLayerRenderer : public QgsMapLayerRenderer
 {
@@ -40,6 +43,11 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
 
   private:
     bool renderUnguarded();
+    /**
+     * The point cache of this render: found, built here, or waited for (polling \a cancelled);
+     * null with \a problem set when the build failed or the categories outnumber the colours.
+     */
+    std::shared_ptr<const PointCache> obtainCache( const std::function<bool()> &cancelled, Status &problem );
     //! The raster branch of render(): read, regrid, shade, draw (see readRasterOnCanvas()).
     bool renderRaster( const std::atomic<bool> &stop );
     //! Draws a shaded image of the device size with the layer's opacity; returns the milliseconds.
@@ -55,6 +63,7 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
     Status mSettingsStatus;
     std::shared_ptr<PointCacheStore> mStore;
     std::shared_ptr<RenderStatsBox> mStats;
+    std::shared_ptr<LayerNotices> mNotices;
     RenderExtras mExtras;
     QString mCacheKey;
     uint64_t mGeneration = 0;

@@ -34,6 +34,12 @@ DensityLegend::DensityLegend( DensityLayer *layer )
   , mLayer( layer )
 {
   connect( layer, &QgsMapLayer::styleChanged, this, &QgsMapLayerLegend::itemsChanged );
+  // The categories become known when a render or task has read the points, on its own thread;
+  // a problem (too many categories) replaces them. Queued: the legend is rebuilt on the GUI thread.
+  connect( layer->notices().get(), &LayerNotices::changed, this, [this] {
+    if ( mLayer->settings().reduction == Reduction::CountCat )
+      emit itemsChanged();
+  } );
 }
 
 QList<QgsLayerTreeModelLegendNode *> DensityLegend::createLayerTreeModelLegendNodes( QgsLayerTreeLayer *nodeLayer )
@@ -44,11 +50,16 @@ QList<QgsLayerTreeModelLegendNode *> DensityLegend::createLayerTreeModelLegendNo
   {
     const std::vector<Rgb> key = defaultColorKey();
     const QStringList categories = mLayer->knownCategories();
-    if ( categories.isEmpty() )
-      nodes << new QgsSimpleLegendNode( nodeLayer, tr( "categories of '%1' (shown after the first render)" ).arg( s.categoryField ) );
+    // More categories than colours are not drawn (the renderer says why): no swatches then.
+    if ( categories.isEmpty() || categories.size() > static_cast<int>( key.size() ) )
+    {
+      nodes << new QgsSimpleLegendNode( nodeLayer, mLayer->lastError().isEmpty()
+                                                     ? tr( "categories of '%1' (shown once the points are read)" ).arg( s.categoryField )
+                                                     : tr( "categories of '%1': none drawn (see the Gridshade tab of the log)" ).arg( s.categoryField ) );
+      return nodes;
+    }
     for ( int i = 0; i < categories.size(); ++i )
-      nodes << new QgsSimpleLegendNode( nodeLayer, categories[i].isEmpty() ? tr( "(empty)" ) : categories[i],
-                                        swatch( i < static_cast<int>( key.size() ) ? toColor( key[i] ) : QColor( Qt::gray ) ) );
+      nodes << new QgsSimpleLegendNode( nodeLayer, categories[i].isEmpty() ? tr( "(empty)" ) : categories[i], swatch( toColor( key[i] ) ) );
     return nodes;
   }
   Colormap cmap;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "point_accumulator.h"
 
+#include "aggregate_settings.h"
+
 #include <qgscoordinatetransform.h>
 #include <qgsexception.h>
 #include <qgsfeedback.h>
@@ -8,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace gridshade
 {
@@ -17,6 +20,18 @@ namespace
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr size_t TRANSFORM_BATCH = 8192;
+//! Points between two cancellation checks in the loops over every point (a few milliseconds).
+constexpr size_t CANCEL_STRIDE = size_t( 1 ) << 20;
+
+bool isCanceled( const QgsFeedback *feedback )
+{
+  return feedback && feedback->isCanceled();
+}
+
+Status cancelled()
+{
+  return Status::error( QStringLiteral( "point cache build cancelled" ) );
+}
 
 // PROJ may fail on single points (outside the projection's domain); the whole batch throws then,
 // so such a batch is redone point by point and the failures become NaN.
@@ -70,6 +85,11 @@ int32_t PointAccumulator::codeOf( const QString &label )
   auto found = mFirstSeen.constFind( label );
   if ( found != mFirstSeen.constEnd() )
     return found.value();
+  if ( mLabels.size() >= MAX_CATEGORIES )
+  {
+    mLimitPassed = true;
+    return -1;
+  }
   const int32_t code = static_cast<int32_t>( mLabels.size() );
   mFirstSeen.insert( label, code );
   mLabels << label;
@@ -82,8 +102,8 @@ Status PointAccumulator::finish( const QgsCoordinateTransform &transform, QgsFee
   {
     for ( size_t b = 0; b < mX.size(); b += TRANSFORM_BATCH )
     {
-      if ( feedback && feedback->isCanceled() )
-        return Status::error( QStringLiteral( "point cache build cancelled" ) );
+      if ( isCanceled( feedback ) )
+        return cancelled();
       cache.untransformable += transformBatch( transform, mX.data() + b, mY.data() + b, std::min( TRANSFORM_BATCH, mX.size() - b ) );
     }
   }
@@ -91,6 +111,8 @@ Status PointAccumulator::finish( const QgsCoordinateTransform &transform, QgsFee
   Extent bounds { inf, inf, -inf, -inf };
   for ( size_t i = 0; i < mX.size(); ++i )
   {
+    if ( i % CANCEL_STRIDE == 0 && isCanceled( feedback ) )
+      return cancelled();
     if ( std::isfinite( mX[i] ) && std::isfinite( mY[i] ) )
     {
       bounds.xmin = std::min( bounds.xmin, mX[i] );
@@ -102,21 +124,39 @@ Status PointAccumulator::finish( const QgsCoordinateTransform &transform, QgsFee
   cache.bounds = bounds;
   if ( mWithCategories )
   {
-    // Codes in sorted label order, so that colours do not depend on the order of features.
-    QStringList sorted = mLabels;
-    std::sort( sorted.begin(), sorted.end() );
-    std::vector<int32_t> remap( mLabels.size() );
-    for ( int i = 0; i < mLabels.size(); ++i )
-      remap[i] = static_cast<int32_t>( sorted.indexOf( mLabels[i] ) );
-    for ( int32_t &c : mCodes )
-      c = remap[c];
-    cache.categories = sorted;
+    if ( Status st = sortCategories( feedback, cache ); !st )
+      return st;
   }
   cache.points = PointColumns::owned( std::move( mX ), std::move( mY ) );
   if ( mWithValues )
     cache.points.setValues( std::move( mValues ) );
   if ( mWithCategories )
     cache.points.setCategories( std::move( mCodes ), cache.categories.size() );
+  return Status::ok();
+}
+
+Status PointAccumulator::sortCategories( QgsFeedback *feedback, PointCache &cache )
+{
+  // Sort the first-seen codes by their labels (unique, so no ties) and invert that order: one
+  // sort and one pass, where looking each label up in the sorted list was quadratic.
+  std::vector<int32_t> byLabel( mLabels.size() );
+  std::iota( byLabel.begin(), byLabel.end(), 0 );
+  std::sort( byLabel.begin(), byLabel.end(), [this]( int32_t a, int32_t b ) { return mLabels[a] < mLabels[b]; } );
+  std::vector<int32_t> remap( mLabels.size() );
+  QStringList sorted;
+  sorted.reserve( mLabels.size() );
+  for ( size_t rank = 0; rank < byLabel.size(); ++rank )
+  {
+    remap[byLabel[rank]] = static_cast<int32_t>( rank );
+    sorted << mLabels[byLabel[rank]];
+  }
+  for ( size_t i = 0; i < mCodes.size(); ++i )
+  {
+    if ( i % CANCEL_STRIDE == 0 && isCanceled( feedback ) )
+      return cancelled();
+    mCodes[i] = remap[mCodes[i]];
+  }
+  cache.categories = sorted;
   return Status::ok();
 }
 

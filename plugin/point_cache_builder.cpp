@@ -2,6 +2,7 @@
 #include "point_cache_builder.h"
 #include "qgis_compat.h"
 
+#include "aggregate_settings.h"
 #include "point_accumulator.h"
 
 #include <qgsfeatureiterator.h>
@@ -41,24 +42,14 @@ PointCacheBuilder::PointCacheBuilder( const QgsVectorLayer *layer, const QgsCoor
                                  .arg( layer->name(), QgsWkbTypes::geometryDisplayString( layer->geometryType() ) ) );
     return;
   }
-  if ( !valueField.isEmpty() )
+  if ( Status st = checkFields( *layer, valueField, categoryField ); !st )
   {
-    mValueIndex = layer->fields().lookupField( valueField );
-    if ( mValueIndex < 0 )
-    {
-      mValidity = Status::error( QStringLiteral( "layer '%1' has no field '%2' (fields: %3)" ).arg( layer->name(), valueField, layer->fields().names().join( QStringLiteral( ", " ) ) ) );
-      return;
-    }
+    mValidity = st;
+    return;
   }
-  if ( !categoryField.isEmpty() )
-  {
-    mCategoryIndex = layer->fields().lookupField( categoryField );
-    if ( mCategoryIndex < 0 )
-    {
-      mValidity = Status::error( QStringLiteral( "layer '%1' has no field '%2' (fields: %3)" ).arg( layer->name(), categoryField, layer->fields().names().join( QStringLiteral( ", " ) ) ) );
-      return;
-    }
-  }
+  mValueIndex = valueField.isEmpty() ? -1 : layer->fields().lookupField( valueField );
+  mCategoryIndex = categoryField.isEmpty() ? -1 : layer->fields().lookupField( categoryField );
+  mLayerName = layer->name();
   mValueField = valueField;
   mCategoryField = categoryField;
   mSource = std::make_unique<QgsVectorLayerFeatureSource>( layer );
@@ -79,6 +70,30 @@ PointCacheBuilder::PointCacheBuilder( const QgsVectorLayer *layer, const QgsCoor
 
 PointCacheBuilder::~PointCacheBuilder() = default;
 
+Status PointCacheBuilder::checkFields( const QgsVectorLayer &layer, const QString &valueField, const QString &categoryField )
+{
+  for ( const QString &field : { valueField, categoryField } )
+  {
+    if ( !field.isEmpty() && layer.fields().lookupField( field ) < 0 )
+      return Status::error( QStringLiteral( "layer '%1' has no field '%2' (fields: %3)" )
+                              .arg( layer.name(), field, layer.fields().names().join( QStringLiteral( ", " ) ) ) );
+  }
+  return Status::ok();
+}
+
+Status PointCacheBuilder::categoryLimitError( uint64_t features ) const
+{
+  const QString of = mFeatureCount > 0 ? QStringLiteral( " of %1 features" ).arg( mFeatureCount ) : QString();
+  return Status::error( QStringLiteral( "field '%1' of layer '%2' has more than %3 distinct values (distinct value number %4 came at feature %5%6), "
+                                        "and count_cat takes at most %3 categories: choose a text or integer field with few distinct "
+                                        "values, such as a class or a type (not an identifier such as fid, nor a floating-point field)" )
+                          .arg( mCategoryField, mLayerName )
+                          .arg( MAX_CATEGORIES )
+                          .arg( MAX_CATEGORIES + 1 )
+                          .arg( features )
+                          .arg( of ) );
+}
+
 Status PointCacheBuilder::build( QgsFeedback *feedback, std::shared_ptr<const PointCache> &out )
 {
   if ( !mValidity )
@@ -92,7 +107,9 @@ Status PointCacheBuilder::build( QgsFeedback *feedback, std::shared_ptr<const Po
   {
     points = std::make_unique<PointAccumulator>( mValueIndex >= 0, mCategoryIndex >= 0, expected );
     cache->method = QStringLiteral( "arrow" );
-    const Status arrow = ArrowPointReader::read( mArrowSource, mValueField, mCategoryField, feedback, *points, cache->features, cache->missingGeometry );
+    const Status arrow = ArrowPointReader::read( mArrowSource, mValueField, mCategoryField, feedback, expected, *points, cache->features, cache->missingGeometry );
+    if ( points->categoryLimitPassed() )
+      return categoryLimitError( cache->features );
     if ( !arrow )
     {
       if ( feedback && feedback->isCanceled() )
@@ -108,6 +125,9 @@ Status PointCacheBuilder::build( QgsFeedback *feedback, std::shared_ptr<const Po
     if ( Status st = readWithIterator( feedback, *points, *cache ); !st )
       return st;
   }
+  // Read: what is left is transforming, bounds and category codes, each a loop over every point.
+  if ( feedback )
+    feedback->setProgress( 90.0 );
   if ( Status st = points->finish( mTransform, feedback, *cache ); !st )
     return st;
   cache->buildSeconds = timer.nsecsElapsed() / 1e9;
@@ -137,7 +157,7 @@ Status PointCacheBuilder::readWithIterator( QgsFeedback *feedback, PointAccumula
       if ( feedback->isCanceled() )
         return Status::error( QStringLiteral( "point cache build cancelled" ) );
       if ( mFeatureCount > 0 )
-        feedback->setProgress( 90.0 * cache.features / mFeatureCount );
+        feedback->setProgress( 85.0 * cache.features / mFeatureCount );
     }
     double value = NaN;
     if ( mValueIndex >= 0 )
@@ -154,16 +174,19 @@ Status PointCacheBuilder::readWithIterator( QgsFeedback *feedback, PointAccumula
       label = c.isNull() ? QString() : ( c.type() == QVariant::Double ? QString::number( c.toDouble(), 'g', 17 ) : c.toString() );
     }
     const QgsAbstractGeometry *g = f.hasGeometry() ? f.geometry().constGet() : nullptr;
+    bool added = true;
     if ( const QgsPoint *p = qgsgeometry_cast<const QgsPoint *>( g ) )
-      points.add( p->x(), p->y(), value, label );
+      added = points.add( p->x(), p->y(), value, label );
     else if ( const QgsMultiPoint *mp = qgsgeometry_cast<const QgsMultiPoint *>( g ) )
     {
-      for ( int i = 0; i < mp->numGeometries(); ++i )
+      for ( int i = 0; added && i < mp->numGeometries(); ++i )
         if ( const QgsPoint *part = qgsgeometry_cast<const QgsPoint *>( mp->geometryN( i ) ) )
-          points.add( part->x(), part->y(), value, label );
+          added = points.add( part->x(), part->y(), value, label );
     }
     else
       ++cache.missingGeometry;
+    if ( !added )
+      return categoryLimitError( cache.features );
   }
   if ( feedback && feedback->isCanceled() )
     return Status::error( QStringLiteral( "point cache build cancelled" ) );

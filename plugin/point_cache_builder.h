@@ -25,7 +25,8 @@ class PointAccumulator;
  *
  * OGR sources without unsaved edits take the fast path through GDAL's Arrow stream
  * (ArrowPointReader); every other provider, or an OGR source the fast path cannot read, goes
- * through QGIS's feature iterator. Both give the same points in the same order.
+ * through QGIS's feature iterator. Both give the same points in the same order. Both stop as soon
+ * as the category field passes MAX_CATEGORIES distinct values, and poll the feedback in every loop.
  *
  * Construct on the GUI thread (it snapshots the layer as a QgsVectorLayerFeatureSource, which
  * QGIS designs for reading in another thread); build() may then run on any one thread.
@@ -39,6 +40,8 @@ class PointCacheBuilder
 
     //! Checks the layer (a point layer with the named fields) before any work starts.
     Status validity() const { return mValidity; }
+    //! Whether \a layer has the named fields (empty names: not needed); the message lists its fields.
+    static Status checkFields( const QgsVectorLayer &layer, const QString &valueField, const QString &categoryField );
 
     //! Reads and transforms; polls \a feedback (may be null) for cancellation and reports progress.
     Status build( QgsFeedback *feedback, std::shared_ptr<const PointCache> &out );
@@ -48,11 +51,14 @@ class PointCacheBuilder
 
   private:
     Status readWithIterator( QgsFeedback *feedback, PointAccumulator &points, PointCache &cache );
+    //! The refusal once the category field brings one label too many, at feature \a features.
+    Status categoryLimitError( uint64_t features ) const;
 
     Status mValidity;
     bool mArrowEnabled = true;
     bool mHasArrowSource = false;
     ArrowPointReader::Source mArrowSource;
+    QString mLayerName;
     QString mValueField;
     QString mCategoryField;
     std::unique_ptr<QgsVectorLayerFeatureSource> mSource;

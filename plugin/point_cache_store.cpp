@@ -26,6 +26,11 @@ std::shared_ptr<const PointCache> PointCacheStore::obtain( const QString &key, u
     QMutexLocker lock( &mMutex );
     if ( auto found = mCaches.value( key ) )
       return found;
+    if ( auto failed = mFailures.constFind( key ); failed != mFailures.constEnd() )
+    {
+      status = failed.value();
+      return nullptr;
+    }
     pending = mPending.value( key );
     if ( !pending )
     {
@@ -65,6 +70,8 @@ std::shared_ptr<const PointCache> PointCacheStore::obtain( const QString &key, u
     mPending.remove( key );
     if ( result && cache && generation == mGeneration )
       mCaches.insert( key, cache );
+    else if ( !result && generation == mGeneration && !( cancelled && cancelled() ) )
+      mFailures.insert( key, result );
   }
   {
     QMutexLocker lock( &pending->mutex );
@@ -101,6 +108,7 @@ void PointCacheStore::invalidate()
   QMutexLocker lock( &mMutex );
   ++mGeneration;
   mCaches.clear();
+  mFailures.clear();
 }
 
 uint64_t PointCacheStore::generation() const

@@ -19,7 +19,9 @@ namespace gridshade
  *
  * Shared by the layer (which invalidates it when the source changes) and its renderers (which
  * fill it, possibly several at once on worker threads). Thread-safe. A cache built from a source
- * snapshot older than the latest invalidation is not stored.
+ * snapshot older than the latest invalidation is not stored. A build that failed (not one that
+ * was cancelled) is remembered as well, so that every render does not read the source again
+ * only to fail the same way (a category field with too many values): until invalidate().
  */
 class PointCacheStore
 {
@@ -30,7 +32,7 @@ class PointCacheStore
      * The cache for \a key: found, or built now with \a build, or, when another thread (a
      * background task or another renderer) is already building it, waited for while polling
      * \a cancelled. Only one build per key runs at a time. Returns null with \a status set
-     * on failure or cancellation.
+     * on failure or cancellation; a failure met before is returned again without a build.
      */
     std::shared_ptr<const PointCache> obtain( const QString &key, uint64_t generation,
                                               const std::function<Status( std::shared_ptr<const PointCache> & )> &build,
@@ -53,6 +55,7 @@ class PointCacheStore
     mutable QMutex mMutex;
     QHash<QString, std::shared_ptr<const PointCache>> mCaches;
     QHash<QString, std::shared_ptr<Pending>> mPending;
+    QHash<QString, Status> mFailures;
     uint64_t mGeneration = 0;
 };
 

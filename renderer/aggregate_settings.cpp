@@ -43,8 +43,8 @@ Status validateAggregation( const PointColumns &points, const Viewport &viewport
   {
     if ( !points.hasCategories() && points.size() > 0 )
       return Status::error( QStringLiteral( "reduction 'count_cat' needs a category column, but the points have none: add a category field or use 'count'" ) );
-    if ( points.categoryCount() > 1024 )
-      return Status::error( QStringLiteral( "count_cat supports at most 1024 categories, got %1" ).arg( points.categoryCount() ) );
+    if ( points.categoryCount() > MAX_CATEGORIES )
+      return Status::error( QStringLiteral( "count_cat supports at most %1 categories, got %2" ).arg( MAX_CATEGORIES ).arg( points.categoryCount() ) );
   }
   return Status::ok();
 }

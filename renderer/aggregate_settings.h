@@ -19,6 +19,9 @@ enum class Backend
   Gpu,
 };
 
+//! The most categories count_cat aggregates: each is one uint32 grid of the canvas's size.
+constexpr int MAX_CATEGORIES = 1024;
+
 //! What to aggregate, where and with how many threads.
 struct AggregateSettings
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_options_widget.h"
 
+#include "shade_settings.h"
 #include "ui_density_options_widget.h"
 
 namespace gridshade
@@ -33,6 +34,7 @@ DensityOptionsWidget::DensityOptionsWidget( QWidget *parent )
     mUi->how->addItem( howName( h ), howName( h ) );
   for ( const QString &name : Colormap::names() )
     mUi->colormap->addItem( name, name );
+  mColormapToolTip = mUi->colormap->toolTip();
   connect( mUi->source, qOverload<int>( &QComboBox::currentIndexChanged ), this,
            [this] {
              updateEnabled();
@@ -70,8 +72,29 @@ void DensityOptionsWidget::setFields( const QStringList &numeric, const QStringL
   for ( const QString &f : all )
     mUi->categoryField->addItem( f, f );
   selectData( mUi->valueField, value.isEmpty() ? mBase.valueField : value );
+  // A combo box selects its first item by itself, which for a GeoPackage is its fid: the worst
+  // category there is. Nothing is chosen unless the settings or the user named the field.
+  mUi->categoryField->setCurrentIndex( -1 );
   selectData( mUi->categoryField, category.isEmpty() ? mBase.categoryField : category );
+  mCategoryWarnings.clear();
   updateEnabled();
+}
+
+void DensityOptionsWidget::setCategoryHints( const QString &suggested, const QMap<QString, QString> &warnings )
+{
+  mCategoryWarnings = warnings;
+  if ( mUi->categoryField->currentIndex() < 0 && !suggested.isEmpty() )
+    selectData( mUi->categoryField, suggested );
+  updateEnabled();
+}
+
+QString DensityOptionsWidget::categoryWarning() const
+{
+  Reduction r = Reduction::Count;
+  parseReduction( mUi->reduction->currentData().toString(), r );
+  if ( rasterChosen() || r != Reduction::CountCat )
+    return QString();
+  return mCategoryWarnings.value( mUi->categoryField->currentData().toString() );
 }
 
 void DensityOptionsWidget::setSettings( const DensitySettings &s )
@@ -146,7 +169,15 @@ void DensityOptionsWidget::updateEnabled()
   const bool needsValue = reductionNeedsValues( r );
   mUi->valueField->setEnabled( needsValue );
   mUi->categoryField->setEnabled( r == Reduction::CountCat );
-  mUi->message->setText( validationError() );
+  // count_cat colours each category from its colour key: a colormap has no effect there.
+  const bool colormapApplies = raster || r != Reduction::CountCat;
+  mUi->colormap->setEnabled( colormapApplies );
+  mUi->cmapLabel->setEnabled( colormapApplies );
+  mUi->colormap->setToolTip( colormapApplies ? mColormapToolTip
+                                             : tr( "count_cat colours each category with Datashader's Sets1to3 colour key (%1 colours): the colormap does not apply" )
+                                                 .arg( defaultColorKey().size() ) );
+  const QString error = validationError();
+  mUi->message->setText( error.isEmpty() ? categoryWarning() : error );
 }
 
 } // namespace gridshade

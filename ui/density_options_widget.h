@@ -36,8 +36,20 @@ class DensityOptionsWidget : public QWidget
      * one makes a raster density layer.
      */
     void setSourceLayers( const QList<QPair<QString, QString>> &layers, const QMap<QString, QString> &rasterSources = {} );
-    //! Numeric fields (for sum/mean/min/max) and all fields (for categories) of the chosen layer.
+    /**
+     * Numeric fields (for sum/mean/min/max) and all fields (for categories) of the chosen layer.
+     * The category keeps its field when the new list has it; otherwise none is chosen until
+     * setCategoryHints() proposes one.
+     */
     void setFields( const QStringList &numeric, const QStringList &all );
+    /**
+     * The category field to choose when none is (empty: leave none chosen), and a warning per
+     * poor category field, shown while that field is chosen for count_cat. A warning does not
+     * block OK: the plugin judges from a sample.
+     */
+    void setCategoryHints( const QString &suggested, const QMap<QString, QString> &warnings );
+    //! The warning about the chosen category field (empty when none applies).
+    QString categoryWarning() const;
     void setSettings( const DensitySettings &settings );
     //! The edited settings; an error message when they are not valid (also shown in the widget).
     DensitySettings settings() const;
@@ -55,6 +67,8 @@ class DensityOptionsWidget : public QWidget
     std::unique_ptr<Ui::DensityOptionsWidget> mUi;
     DensitySettings mBase;
     QMap<QString, QString> mRasterSources;
+    QMap<QString, QString> mCategoryWarnings;
+    QString mColormapToolTip;
 };
 
 } // namespace gridshade
