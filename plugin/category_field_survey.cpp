@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "category_field_survey.h"
+#include "qgis_compat.h"
 
 #include "aggregate_settings.h"
 #include "shade_settings.h"
@@ -57,15 +58,15 @@ CategoryFieldSurvey::CategoryFieldSurvey( const QgsVectorLayer *layer, int sampl
   {
     Field f;
     f.name = fields.at( i ).name();
-    f.textOrInteger = isTextOrInteger( fields.at( i ).type() );
-    f.floating = fields.at( i ).type() == QVariant::Double;
+    f.textOrInteger = isTextOrInteger( qgiscompat::fieldType( fields.at( i ) ) );
+    f.floating = qgiscompat::fieldType( fields.at( i ) ) == QVariant::Double;
     // OGR exposes a GeoPackage's fid as a field, and not every provider reports it as the key.
     f.key = keys.contains( i ) || f.name.compare( QLatin1String( "fid" ), Qt::CaseInsensitive ) == 0;
     surveyed << f;
     all << i;
   }
   QgsFeatureRequest request;
-  request.setFlags( QgsFeatureRequest::NoGeometry );
+  request.setFlags( qgiscompat::FEATURE_NO_GEOMETRY );
   request.setSubsetOfAttributes( all );
   request.setLimit( sampleFeatures );
   std::vector<QSet<QString>> seen( surveyed.size() );

@@ -7,6 +7,8 @@
 
 #include <qgsconfig.h>
 #include <qgscoordinatereferencesystem.h>
+#include <qgsfeaturerequest.h>
+#include <qgsfield.h>
 #include <qgsprocessing.h>
 #include <qgsprocessingparameters.h>
 #include <qgswkbtypes.h>
@@ -33,6 +35,7 @@ constexpr auto FIELD_ANY = Qgis::ProcessingFieldParameterDataType::Any;
 constexpr auto FLAG_ADVANCED = Qgis::ProcessingParameterFlag::Advanced;
 constexpr auto MARKER_SQUARE = Qgis::MarkerShape::Square;
 constexpr auto RENDER_PIXELS = Qgis::RenderUnit::Pixels;
+constexpr auto FEATURE_NO_GEOMETRY = Qgis::FeatureRequestFlag::NoGeometry;
 #else
 constexpr auto WKT_PREFERRED_GDAL = QgsCoordinateReferenceSystem::WKT_PREFERRED_GDAL;
 constexpr auto POINT_GEOMETRY = QgsWkbTypes::PointGeometry;
@@ -44,6 +47,13 @@ constexpr auto FIELD_ANY = QgsProcessingParameterField::Any;
 constexpr auto FLAG_ADVANCED = QgsProcessingParameterDefinition::FlagAdvanced;
 constexpr auto MARKER_SQUARE = QgsSimpleMarkerSymbolLayerBase::Square;
 constexpr auto RENDER_PIXELS = QgsUnitTypes::RenderPixels;
+constexpr auto FEATURE_NO_GEOMETRY = QgsFeatureRequest::NoGeometry;
 #endif
+
+//! A field's type as QVariant::Type (3.40 gives QMetaType::Type, of the same values).
+inline QVariant::Type fieldType( const QgsField &field )
+{
+  return static_cast<QVariant::Type>( field.type() );
+}
 
 } // namespace gridshade::qgiscompat

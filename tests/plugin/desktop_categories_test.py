@@ -63,8 +63,7 @@ projects = {"scene": os.path.join(tmp, "scene.qgz"), "csv": os.path.join(tmp, "c
 write_project(projects["scene"], QgsVectorLayer(scene + "|layername=scene", "scene", "ogr"))
 write_project(projects["csv"], QgsVectorLayer("file://%s?type=csv&xField=x&yField=y&crs=EPSG:3857&spatialIndex=no&subsetIndex=no&watchFile=no"
                                               % csv, "points", "delimitedtext"))
-QgsProject.instance().clear()
-app.exitQgis()
+desktop_support.stop_pyqgis(app, BUILD)
 
 failures = []
 
@@ -78,7 +77,7 @@ def run(mode, project):
     out = os.path.join(tmp, "out_" + mode)
     os.makedirs(out)
     run_env = dict(env, GRIDSHADE_PROBE_OUT=out, GRIDSHADE_PROBE_MODE=mode)
-    qgis = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1024x768x24", "qgis", "--noversioncheck", "--nologo",
+    qgis = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1024x768x24", desktop_support.QGIS, "--noversioncheck", "--nologo",
                              "--project", project, "--code", os.path.join(SOURCE, "tests/plugin/desktop_categories_probe.py")],
                             env=run_env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     values_path = os.path.join(out, "values.json")
