@@ -45,5 +45,5 @@ set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE amd64)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libqgis-core${GRIDSHADE_QGIS_VERSION}, libqgis-gui${GRIDSHADE_QGIS_VERSION}, qgis (>= ${GRIDSHADE_QGIS_VERSION}), python3-qgis (>= ${GRIDSHADE_QGIS_VERSION})")
-set(CPACK_OUTPUT_FILE_PREFIX "${PROJECT_SOURCE_DIR}/dist")
+# scripts/package.sh writes into dist/ (cpack -B); the package test into a folder of its own.
 include(CPack)

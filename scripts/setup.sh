@@ -16,7 +16,7 @@ QGIS322_PREFIX=${GRIDSHADE_QGIS322_PREFIX:-/opt/gridshade/qgis-3.22}
 
 PACKAGES=(
   # toolchain
-  g++ cmake ninja-build ccache pkg-config make
+  g++ cmake ninja-build ccache pkg-config make dpkg-dev
   # Qt 5.15 (the Qt of Debian 12's QGIS SDKs) and Qt 6.4 for the renderer's Qt 6 build
   qtbase5-dev qt6-base-dev libgl-dev
   # benchmarks, the instruction-count gate, memory figures
