@@ -217,7 +217,9 @@ bool DensityLayerRenderer::renderUnguarded()
     const QgsRectangle e = ctx->mapExtent();
     extent = Extent { e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum() };
   }
-  const Viewport viewport( extent, device.width(), device.height(), dpr );
+  // QGIS rounds the device image (801 x 1.5 -> 1202 px) but draws at logical position x dpr
+  // from the top-left corner: so must the grid, or points drift by up to a pixel to the right.
+  const Viewport viewport = Viewport::forDevice( extent, ctx->outputSize().width(), ctx->outputSize().height(), device.width(), device.height(), dpr );
   RenderResult result;
   const Status st = DensityPipeline::render( points, viewport, aggregation, mShading, result, &stop );
   if ( cancelled() )
