@@ -24,6 +24,7 @@ bool RenderStatsBox::record( const AggregateStats &stats, const RenderTimings &t
   {
     m.insert( QStringLiteral( "gpuResidentBytes" ), static_cast<qulonglong>( stats.deviceResidentBytes ) );
     m.insert( QStringLiteral( "gpuWorkBytes" ), static_cast<qulonglong>( stats.deviceWorkBytes ) );
+    m.insert( QStringLiteral( "softwareDevice" ), stats.softwareDevice );
   }
   store( m, extras );
   QMutexLocker lock( &mMutex );

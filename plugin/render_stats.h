@@ -44,7 +44,8 @@ class RenderStatsBox : public QObject
     void recordRaster( int decimation, const QSize &readSize, double readMs, double regridMs, double shadeMs, const QSize &size,
                        const RenderExtras &extras = {} );
     //! backend, device, backendNote, cacheMs, aggregateMs, shadeMs, drawMs, pointsTotal,
-    //! pointsInView, width, height, gpuResidentBytes, gpuWorkBytes (source "points"), plus tag
+    //! pointsInView, width, height, gpuResidentBytes, gpuWorkBytes and softwareDevice (backend
+    //! "gpu" only; true on a software Vulkan device such as lavapipe) (source "points"), plus tag
     //! when set; the keys of recordRaster() for a raster; empty before the first render.
     QVariantMap snapshot() const;
 

@@ -47,6 +47,8 @@ class GpuContext
 
     QString description() const { return mDevice.description(); }
     bool supportsValueReductions() const { return mDevice.hasInt64Atomics(); }
+    //! A CPU-type Vulkan device (see VulkanDevice::isSoftware()).
+    bool isSoftware() const { return mDevice.isSoftware(); }
     GpuMemory memory() const;
     //! True once the device was lost: the context must be dropped.
     bool isLost() const { return mLost; }
