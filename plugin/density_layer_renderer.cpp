@@ -91,7 +91,9 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
       mCoordinateOperation = context.coordinateTransform().coordinateOperation();
       return;
     }
-    mCacheKey = layer->cacheKey( dest );
+    // The render's own transform context: a print layout or an API user may carry another
+    // datum transformation than the project, and then other positions.
+    mCacheKey = layer->cacheKey( dest, context.transformContext() );
     mGeneration = mStore->generation();
     if ( mSettingsStatus && !mStore->find( mCacheKey ) )
     {
