@@ -46,7 +46,8 @@ SsimController::SsimController( QgisInterface *iface, SsimDock *dock, QObject *p
 
 void SsimController::setLayer( DensityLayer *layer )
 {
-  if ( layer == mLayer )
+  // A deleted layer leaves mLayer null: a null layer must still clear what the dock shows.
+  if ( layer && layer == mLayer )
     return;
   mRunner->cancel();
   mLayer = layer;

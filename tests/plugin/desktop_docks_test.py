@@ -5,12 +5,16 @@ scripts/install_plugin.sh into a throwaway profile: QGIS opens a project holding
 layer of the standard scene (1e6 points, the plugin goldens' layer), and desktop_docks_probe.py
 (run by `qgis --code`) opens the Zoom, Performance and SSIM docks from the plugin's menu, jumps
 to Z8, sweeps Z0-Z12, compares the view with a saved render, CPU with GPU and
-goldens/plugin/density_z8.png, and saves a screenshot of the window.
+goldens/plugin/density_z8.png, saves a screenshot of the window, then removes the density
+layer, adds another one and starts a new project.
 
 Asserts: the three docks exist and are visible, show the Z8 zoom level, points in view equal to
 a brute-force count on the scene, a render's time split, four sweep rows with the brute-force
 counts of each standard zoom, an SSIM of the Z8 render against its golden >= 0.98, SSIM 1 with no
-differing pixel against the saved render and between CPU and GPU, and that QGIS quits cleanly
+differing pixel against the saved render and between CPU and GPU, that the Z8 jump centres on
+the layer's extent by default, that the docks let go of a removed layer (no layer named, the
+layer's buttons disabled), follow a new one and let go again after Project > New, and that QGIS
+quits cleanly
 (the plugin unloads its docks and keeps their visibility for the next session). The screenshot is the user guide's picture:
 GRIDSHADE_UPDATE_DOCS=1 copies it to docs/_static/diagnostics_docks.png (look at it first).
 
@@ -32,7 +36,7 @@ import desktop_support  # noqa: E402
 POINTS = 1000000
 tmp = tempfile.mkdtemp(prefix="gridshade_docks_")
 profile_root, scene, env = desktop_support.install(SOURCE, BUILD, tmp, POINTS)
-# The standard viewports from the engine's copy of shared/scenes.json.
+# The standard viewports (renderer/resources/scenes.json).
 with open(os.path.join(SOURCE, "renderer/resources/scenes.json"), encoding="utf-8") as f:
     VIEWPORTS = json.load(f)["viewports"]
 
@@ -113,6 +117,32 @@ else:
     # auto leaves a software Vulkan device alone and says why.
     if "llvmpipe" in backends:
         check(perf.get("backendValue", "").startswith("CPU (auto skips llvmpipe"), "performance backend %r" % perf.get("backendValue"))
+    # The jump centres on the user's data by default, not on the standard scene's place.
+    check(values.get("defaultCentre") == "Layer extent", "default centre %r" % values.get("defaultCentre"))
+    c = values.get("centres") or {}
+    if c:
+        off = max(abs(a - b) for a, b in zip(c["view"], c["layer"])) / c["unitsPerPixel"]
+        check(off <= 1.0, "the Z8 jump is %.1f px from the layer's extent centre: %s" % (off, c))
+    else:
+        failures.append("no centres recorded")
+    # The docks follow the project's density layers: none left, none shown and nothing to click.
+    layer_buttons = {"zoom": {"zoomButton0", "zoomButton4", "zoomButton8", "zoomButton12", "sweepButton"},
+                     "ssim": {"saveButton", "compareButton"}}
+    lifecycle = values.get("lifecycle", {})
+    print("lifecycle:", json.dumps(lifecycle, indent=1, ensure_ascii=False))
+    for moment, expected in (("removed", None), ("added", "Second density"), ("new project", None)):
+        docks = lifecycle.get(moment)
+        if not docks:
+            failures.append("no dock state after '%s'" % moment)
+            continue
+        for key, d in docks.items():
+            shown = d["layer"] if expected else d["layer"] == "no density layer selected"
+            check(shown == (expected or True), "%s: the %s dock shows %r" % (moment, key, d["layer"]))
+            enabled = layer_buttons.get(key, set()) & set(d["enabled"])
+            if expected:
+                check(key != "zoom" or "zoomButton8" in enabled, "%s: the zoom dock's buttons are off: %s" % (moment, d["enabled"]))
+            else:
+                check(not enabled, "%s: the %s dock still has %s enabled" % (moment, key, sorted(enabled)))
     check(run.returncode == 0, "QGIS exited with %d:\n%s" % (run.returncode, run.stdout[-3000:]))
     # Unloading the plugin at exit keeps the docks' visibility for the next session.
     ini = open(os.path.join(profile_root, "profiles/default/QGIS/QGIS3.ini"), encoding="utf-8").read()
