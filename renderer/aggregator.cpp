@@ -30,7 +30,7 @@ QString autoRefusal()
   if ( !gpu.available || !gpu.software )
     return QString();
   // lavapipe runs the shaders on the CPU's cores, several times slower than the CPU backend.
-  return QStringLiteral( "auto skips %1: a software Vulkan device is slower than the CPU backend (backend=gpu uses it)" ).arg( gpu.device );
+  return QStringLiteral( "auto skips %1: a software Vulkan device is slower than the CPU backend (backend=gpu uses it)" ).arg( gpu.name );
 }
 
 } // namespace

@@ -116,6 +116,7 @@ GpuStatus GpuAggregator::status( bool initialise )
     const gpu::GpuMemory m = context->memory();
     st.available = true;
     st.device = context->description();
+    st.name = context->name();
     st.valueReductions = context->supportsValueReductions();
     st.software = context->isSoftware();
     st.residentBytes = m.residentBytes;

@@ -16,6 +16,7 @@ struct GpuStatus
 {
     bool available = false;
     QString device;            //!< e.g. "NVIDIA H100 80GB HBM3 (Vulkan 1.3.289, driver 580.159)"
+    QString name;              //!< the device's own name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
     QString reason;            //!< why not available
     bool valueReductions = false; //!< sum, mean, min, max supported (64-bit atomics)
     bool software = false;        //!< a CPU-type Vulkan device (lavapipe): backend auto does not use it

@@ -46,6 +46,7 @@ class GpuContext
     ~GpuContext();
 
     QString description() const { return mDevice.description(); }
+    QString name() const { return mDevice.name(); }
     bool supportsValueReductions() const { return mDevice.hasInt64Atomics(); }
     //! A CPU-type Vulkan device (see VulkanDevice::isSoftware()).
     bool isSoftware() const { return mDevice.isSoftware(); }

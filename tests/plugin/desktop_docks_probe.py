@@ -13,7 +13,7 @@ import json
 import os
 import time
 
-from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QComboBox, QDockWidget, QLabel, QLineEdit, QPushButton, QTableWidget
 from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsSettings
 from qgis.utils import iface
@@ -62,15 +62,24 @@ def open_docks():
     for w in wanted:
         if not actions[w].isChecked():
             actions[w].trigger()
-    # The layout of the user guide's picture: Zoom and Performance stacked on the right, SSIM
-    # beside them.
-    main = iface.mainWindow()
-    main.addDockWidget(Qt.RightDockWidgetArea, dock("zoom"))
-    main.splitDockWidget(dock("zoom"), dock("ssim"), Qt.Horizontal)
-    main.splitDockWidget(dock("zoom"), dock("performance"), Qt.Vertical)
-    main.resizeDocks([dock("zoom"), dock("ssim")], [380, 380], Qt.Horizontal)
-    main.resizeDocks([dock("zoom"), dock("performance")], [520, 480], Qt.Vertical)
     return all(dock(k) and dock(k).isVisible() for k in DOCKS)
+
+
+def measure_layout():
+    """The plugin's own first-time layout, as a new user gets it: each dock's content height
+    against the height it is given (a tab is measured while raised)."""
+    main = iface.mainWindow()
+    layout = {}
+    for k in ("performance", "ssim", "zoom"):
+        dock(k).raise_()
+        QApplication.processEvents()
+        layout[k] = {"area": int(main.dockWidgetArea(dock(k))),
+                     "tabifiedWith": [d.objectName() for d in main.tabifiedDockWidgets(dock(k))],
+                     "contentHeight": dock(k).widget().widget().sizeHint().height(),
+                     "viewportHeight": dock(k).widget().viewport().height()}
+    layout["canvasWidth"] = iface.mapCanvas().width()
+    state["layout"] = layout
+    return True
 
 
 def jump_z8():
@@ -188,8 +197,15 @@ def finish():
     values["visible"] = {key: bool(dock(key) and dock(key).isVisible()) for key in DOCKS}
     values["comparisons"] = state["comparisons"]
     values["defaultCentre"] = state.get("defaultCentre")
+    values["layout"] = state.get("layout")
     QApplication.processEvents()
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_docks.png"))
+    # The Performance dock shares a tab with the Zoom dock: its own picture, with its tab raised.
+    dock("performance").raise_()
+    QApplication.processEvents()
+    iface.mainWindow().grab().save(os.path.join(OUT, "qgis_docks_performance.png"))
+    dock("zoom").raise_()
+    QApplication.processEvents()
     state["values"] = values
     state["lifecycle"] = {}
     return True
@@ -240,7 +256,7 @@ def write_values():
     return True
 
 
-STEPS = [("open the docks from the menu", open_docks), ("jump to Z8", jump_z8), ("Z8 rendered", z8_shown),
+STEPS = [("open the docks from the menu", open_docks), ("measure the docks", measure_layout), ("jump to Z8", jump_z8), ("Z8 rendered", z8_shown),
          ("start the sweep", sweep), ("sweep done", sweep_done),
          ("save the current render", save_render), ("compare with the saved render", saved), ("saved compared", compared("saved")),
          ("compare CPU with GPU", compare_backends), ("backends compared", compared("backends")),

@@ -365,7 +365,7 @@ void TestGpuParity::autoSkipsSoftwareDevice()
   if ( st.software )
   {
     QCOMPARE( agg.stats().backend, QStringLiteral( "cpu" ) );
-    QVERIFY2( agg.stats().backendNote.contains( QStringLiteral( "software Vulkan" ) ) && agg.stats().backendNote.contains( st.device ),
+    QVERIFY2( agg.stats().backendNote.contains( QStringLiteral( "software Vulkan" ) ) && agg.stats().backendNote.contains( st.name ),
               qPrintable( agg.stats().backendNote ) );
     QVERIFY( compareWithCpu( mScene, standard::viewport( 8 ), Reduction::Count, agg ).isEmpty() );
   }
