@@ -201,27 +201,9 @@ bool DensityLayerRenderer::renderUnguarded()
     return !cancelled();
   mExtras.cacheMs = cacheTimer.nsecsElapsed() / 1e6;
 
-  const double dpr = ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0;
-  const QgsMapToPixel &m2p = ctx->mapToPixel();
   PointColumns points = cache->points;
-  Extent extent;
   AggregateSettings aggregation = mAggregation;
-  if ( m2p.mapRotation() != 0.0 )
-  {
-    points = toScreenFrame( cache->points, m2p, ctx->outputSize().width(), ctx->outputSize().height(), extent );
-    // Rotated points are a new point set every render: uploading them to the GPU would cost
-    // more than aggregating them here, so "auto" keeps a rotated map on the CPU.
-    if ( aggregation.backend == Backend::Auto )
-      aggregation.backend = Backend::Cpu;
-  }
-  else
-  {
-    const QgsRectangle e = ctx->mapExtent();
-    extent = Extent { e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum() };
-  }
-  // QGIS rounds the device image (801 x 1.5 -> 1202 px) but draws at logical position x dpr
-  // from the top-left corner: so must the grid, or points drift by up to a pixel to the right.
-  const Viewport viewport = Viewport::forDevice( extent, ctx->outputSize().width(), ctx->outputSize().height(), device.width(), device.height(), dpr );
+  const Viewport viewport = canvasGrid( points, aggregation );
   RenderResult result;
   const Status st = DensityPipeline::render( points, viewport, aggregation, mShading, result, &stop );
   if ( cancelled() )
@@ -238,6 +220,32 @@ bool DensityLayerRenderer::renderUnguarded()
                                QStringLiteral( "Gridshade" ), Qgis::MessageLevel::Info );
   mReadyToCompose = true;
   return true;
+}
+
+Viewport DensityLayerRenderer::canvasGrid( PointColumns &points, AggregateSettings &aggregation ) const
+{
+  const QgsRenderContext *ctx = renderContext();
+  const double dpr = ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0;
+  const QgsMapToPixel &m2p = ctx->mapToPixel();
+  const QSize logical = ctx->outputSize();
+  Extent extent;
+  if ( m2p.mapRotation() != 0.0 )
+  {
+    points = toScreenFrame( points, m2p, logical.width(), logical.height(), extent );
+    // Rotated points are a new point set every render: uploading them to the GPU would cost
+    // more than aggregating them here, so "auto" keeps a rotated map on the CPU.
+    if ( aggregation.backend == Backend::Auto )
+      aggregation.backend = Backend::Cpu;
+  }
+  else
+  {
+    const QgsRectangle e = ctx->mapExtent();
+    extent = Extent { e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum() };
+  }
+  // QGIS rounds the device image (801 x 1.5 -> 1202 px) but draws at logical position x dpr
+  // from the top-left corner: so must the grid, or points drift by up to a pixel to the right.
+  const QSize device = ctx->deviceOutputSize();
+  return Viewport::forDevice( extent, logical.width(), logical.height(), device.width(), device.height(), dpr );
 }
 
 double DensityLayerRenderer::draw( const QImage &shaded )
