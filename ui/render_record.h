@@ -43,8 +43,9 @@ struct RenderRecord
 
     /**
      * From the layer's renderStats map (keys of RenderStatsBox: source, tag, backend, device,
-     * backendNote, softwareDevice, width, height, cacheMs, aggregateMs, readMs, regridMs, shadeMs, drawMs,
-     * pointsTotal, pointsInView, gpuResidentBytes, gpuWorkBytes); missing keys stay unknown.
+     * backendNote, softwareDevice, width, height, cacheMs, aggregateMs, readMs, regridMs,
+     * shadeMs, drawMs, pointsTotal, pointsInView, gpuResidentBytes, gpuWorkBytes); missing keys
+     * stay unknown.
      */
     static RenderRecord fromStats( const QVariantMap &stats );
 

@@ -128,11 +128,11 @@ void DiagnosticsDocks::arrange( QMainWindow *main )
   mZoomDock->raise();
   // Hidden docks take no part in the window's layout, so sizes given now would be lost: size
   // the group when a dock of it is first shown (by the menu, usually), once per dock.
+  bool anyVisible = false;
   for ( const auto &[dock, key] : std::as_const( mDocks ) )
   {
-    if ( dock->isVisible() )
-      fit( main );
-    connect( dock, &QDockWidget::visibilityChanged, this, [this, main, dock = QPointer<QDockWidget>( dock ), once = std::make_shared<bool>( false )]( bool visible ) {
+    anyVisible = anyVisible || dock->isVisible();
+    connect( dock, &QDockWidget::visibilityChanged, this, [this, main, once = std::make_shared<bool>( false )]( bool visible ) {
       if ( !visible || *once )
         return;
       *once = true;
@@ -140,6 +140,8 @@ void DiagnosticsDocks::arrange( QMainWindow *main )
       QTimer::singleShot( 0, this, [this, main] { fit( main ); } );
     } );
   }
+  if ( anyVisible )
+    fit( main );
 }
 
 void DiagnosticsDocks::fit( QMainWindow *main )
