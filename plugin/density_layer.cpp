@@ -286,9 +286,11 @@ bool DensityLayer::writeXml( QDomNode &layerNode, QDomDocument &document, const 
   return true;
 }
 
-QString DensityLayer::cacheKey( const QgsCoordinateReferenceSystem &destination ) const
+QString DensityLayer::cacheKey( const QgsCoordinateReferenceSystem &destination, const QgsCoordinateTransformContext &context ) const
 {
-  return QStringLiteral( "%1|%2|%3|%4" ).arg( destination.toWkt(), reductionName( mSettings.reduction ), mSettings.valueField, mSettings.categoryField );
+  const QgsVectorLayer *source = sourceLayer();
+  const QString operation = source ? PointCache::coordinateOperation( source->crs(), destination, context ) : QStringLiteral( "none" );
+  return QStringLiteral( "%1|%2|%3|%4|%5" ).arg( destination.toWkt(), operation, reductionName( mSettings.reduction ), mSettings.valueField, mSettings.categoryField );
 }
 
 std::unique_ptr<PointCacheBuilder> DensityLayer::createCacheBuilder( const QgsCoordinateReferenceSystem &destination,
@@ -305,7 +307,7 @@ bool DensityLayer::prepareCache( const QString &crs )
   const QgsCoordinateReferenceSystem destination( crs );
   if ( !destination.isValid() || !QgsApplication::taskManager() )
     return false;
-  const QString key = cacheKey( destination );
+  const QString key = cacheKey( destination, transformContext() );
   if ( mCache->find( key ) || mCache->isBuilding( key ) )
     return true;
   std::unique_ptr<PointCacheBuilder> builder = createCacheBuilder( destination, transformContext() );

@@ -89,8 +89,12 @@ class DensityLayer : public QgsPluginLayer
     //! Readers of the raster source (null for a point layer), shared with renderers.
     std::shared_ptr<RasterReaderPool> rasterPool() const { return mRasterPool; }
 
-    //! The cache key for renders in \a destination (the CRS and the fields the options need).
-    QString cacheKey( const QgsCoordinateReferenceSystem &destination ) const;
+    /**
+     * The cache key for renders in \a destination under \a context: the CRS, the coordinate
+     * operation from the source's CRS that \a context selects (two renders with different datum
+     * transformations must not share positions), the reduction and the fields the options need.
+     */
+    QString cacheKey( const QgsCoordinateReferenceSystem &destination, const QgsCoordinateTransformContext &context ) const;
     //! A builder snapshot of the source for \a destination (GUI thread; never null).
     std::unique_ptr<PointCacheBuilder> createCacheBuilder( const QgsCoordinateReferenceSystem &destination,
                                                            const QgsCoordinateTransformContext &context ) const;

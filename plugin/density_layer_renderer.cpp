@@ -94,7 +94,9 @@ DensityLayerRenderer::DensityLayerRenderer( DensityLayer *layer, QgsRenderContex
       mCoordinateOperation = context.coordinateTransform().coordinateOperation();
       return;
     }
-    mCacheKey = layer->cacheKey( dest );
+    // The render's own transform context: a print layout or an API user may carry another
+    // datum transformation than the project, and then other positions.
+    mCacheKey = layer->cacheKey( dest, context.transformContext() );
     mGeneration = mStore->generation();
     if ( mSettingsStatus && !mStore->find( mCacheKey ) )
     {
@@ -200,25 +202,9 @@ bool DensityLayerRenderer::renderUnguarded()
     return true;
   mExtras.cacheMs = cacheTimer.nsecsElapsed() / 1e6;
 
-  const double dpr = ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0;
-  const QgsMapToPixel &m2p = ctx->mapToPixel();
   PointColumns points = cache->points;
-  Extent extent;
   AggregateSettings aggregation = mAggregation;
-  if ( m2p.mapRotation() != 0.0 )
-  {
-    points = toScreenFrame( cache->points, m2p, ctx->outputSize().width(), ctx->outputSize().height(), extent );
-    // Rotated points are a new point set every render: uploading them to the GPU would cost
-    // more than aggregating them here, so "auto" keeps a rotated map on the CPU.
-    if ( aggregation.backend == Backend::Auto )
-      aggregation.backend = Backend::Cpu;
-  }
-  else
-  {
-    const QgsRectangle e = ctx->mapExtent();
-    extent = Extent { e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum() };
-  }
-  const Viewport viewport( extent, device.width(), device.height(), dpr );
+  const Viewport viewport = canvasGrid( points, aggregation );
   RenderResult result;
   const Status st = DensityPipeline::render( points, viewport, aggregation, mShading, result, &stop );
   if ( cancelled() )
@@ -263,6 +249,32 @@ std::shared_ptr<const PointCache> DensityLayerRenderer::obtainCache( const std::
     return nullptr;
   }
   return cache;
+}
+
+Viewport DensityLayerRenderer::canvasGrid( PointColumns &points, AggregateSettings &aggregation ) const
+{
+  const QgsRenderContext *ctx = renderContext();
+  const double dpr = ctx->devicePixelRatio() > 0 ? ctx->devicePixelRatio() : 1.0;
+  const QgsMapToPixel &m2p = ctx->mapToPixel();
+  const QSize logical = ctx->outputSize();
+  Extent extent;
+  if ( m2p.mapRotation() != 0.0 )
+  {
+    points = toScreenFrame( points, m2p, logical.width(), logical.height(), extent );
+    // Rotated points are a new point set every render: uploading them to the GPU would cost
+    // more than aggregating them here, so "auto" keeps a rotated map on the CPU.
+    if ( aggregation.backend == Backend::Auto )
+      aggregation.backend = Backend::Cpu;
+  }
+  else
+  {
+    const QgsRectangle e = ctx->mapExtent();
+    extent = Extent { e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum() };
+  }
+  // QGIS rounds the device image (801 x 1.5 -> 1202 px) but draws at logical position x dpr
+  // from the top-left corner: so must the grid, or points drift by up to a pixel to the right.
+  const QSize device = ctx->deviceOutputSize();
+  return Viewport::forDevice( extent, logical.width(), logical.height(), device.width(), device.height(), dpr );
 }
 
 double DensityLayerRenderer::draw( const QImage &shaded )

@@ -50,6 +50,12 @@ class DensityLayerRenderer : public QgsMapLayerRenderer
     std::shared_ptr<const PointCache> obtainCache( const std::function<bool()> &cancelled, Status &problem );
     //! The raster branch of render(): read, regrid, shade, draw (see readRasterOnCanvas()).
     bool renderRaster( const std::atomic<bool> &stop );
+    /**
+     * The device pixel grid of this render, in the frame of \a points: the map's own, or the
+     * screen's when the map is rotated (then \a points are replaced by their rotated copy and
+     * an "auto" \a aggregation is kept on the CPU).
+     */
+    Viewport canvasGrid( PointColumns &points, AggregateSettings &aggregation ) const;
     //! Draws a shaded image of the device size with the layer's opacity; returns the milliseconds.
     double draw( const QImage &image );
     //! The map settings' diagnostic flags: gridshade/tag and gridshade/backend (cpu, gpu, auto).

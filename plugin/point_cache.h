@@ -8,6 +8,9 @@
 
 #include <cstdint>
 
+class QgsCoordinateReferenceSystem;
+class QgsCoordinateTransformContext;
+
 namespace gridshade
 {
 
@@ -32,6 +35,16 @@ struct PointCache
 
     //! Bytes held by the columns.
     uint64_t bytes() const;
+
+    /**
+     * The coordinate operation that takes points from \a source to \a destination under
+     * \a context, as PROJ instantiates it: the context's operation for the pair (a datum
+     * transformation chosen in the project, a print layout's or an API user's map settings),
+     * else PROJ's best available one; "none" when the CRSes are the same or one is invalid.
+     * Two contexts that give different positions give different strings. Any thread.
+     */
+    static QString coordinateOperation( const QgsCoordinateReferenceSystem &source, const QgsCoordinateReferenceSystem &destination,
+                                        const QgsCoordinateTransformContext &context );
 };
 
 } // namespace gridshade

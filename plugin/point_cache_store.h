@@ -15,7 +15,8 @@ namespace gridshade
 {
 
 /**
- * \brief The point caches of one density layer, one per (destination CRS, fields) key.
+ * \brief The point caches of one density layer, one per key: destination CRS, the coordinate
+ * operation that took the points there (DensityLayer::cacheKey()), reduction and fields.
  *
  * Shared by the layer (which invalidates it when the source changes) and its renderers (which
  * fill it, possibly several at once on worker threads). Thread-safe. A cache built from a source

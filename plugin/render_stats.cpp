@@ -24,6 +24,7 @@ bool RenderStatsBox::record( const AggregateStats &stats, const RenderTimings &t
   {
     m.insert( QStringLiteral( "gpuResidentBytes" ), static_cast<qulonglong>( stats.deviceResidentBytes ) );
     m.insert( QStringLiteral( "gpuWorkBytes" ), static_cast<qulonglong>( stats.deviceWorkBytes ) );
+    m.insert( QStringLiteral( "softwareDevice" ), stats.softwareDevice );
   }
   store( m, extras );
   QMutexLocker lock( &mMutex );
@@ -57,6 +58,9 @@ void RenderStatsBox::store( QVariantMap stats, const RenderExtras &extras )
   stats.insert( QStringLiteral( "drawMs" ), extras.drawMs );
   if ( !extras.tag.isEmpty() )
     stats.insert( QStringLiteral( "tag" ), extras.tag );
+  // The canvas's preview jobs render the map's neighbourhood for panning, up to eight of them
+  // after each view, and often last: they must not stand for the view in renderStats.
+  if ( extras.tag != QLatin1String( "preview" ) )
   {
     QMutexLocker lock( &mMutex );
     mLast = stats;

@@ -27,6 +27,9 @@ struct RenderExtras
  * kept for the layer's renderStats property and sent to the GUI thread by the recorded()
  * signal, so that the diagnostics docks never poll from, or block, a render.
  *
+ * snapshot() keeps the last render of the map itself or of a diagnostic request, never that of
+ * a canvas preview job (the neighbourhood QGIS renders ahead for panning).
+ *
  * Created by the layer on the GUI thread (its thread affinity: connect with auto or queued
  * connections and the slots run there) and shared with renderers, which may outlive the layer.
  * Also remembers which backend note (why the GPU was not used) was logged already, so that the
@@ -43,8 +46,10 @@ class RenderStatsBox : public QObject
     //! shadeMs, drawMs, width, height (backend "cpu").
     void recordRaster( int decimation, const QSize &readSize, double readMs, double regridMs, double shadeMs, const QSize &size,
                        const RenderExtras &extras = {} );
-    //! backend, device, backendNote, cacheMs, aggregateMs, shadeMs, drawMs, pointsTotal,
-    //! pointsInView, width, height, gpuResidentBytes, gpuWorkBytes (source "points"), plus tag
+    //! The last render other than a canvas preview job (tag "preview", which recorded() still
+    //! announces): backend, device, backendNote, cacheMs, aggregateMs, shadeMs, drawMs, pointsTotal,
+    //! pointsInView, width, height, gpuResidentBytes, gpuWorkBytes and softwareDevice (backend
+    //! "gpu" only; true on a software Vulkan device such as lavapipe) (source "points"), plus tag
     //! when set; the keys of recordRaster() for a raster; empty before the first render.
     QVariantMap snapshot() const;
 

@@ -38,7 +38,8 @@ struct AggregateStats
     uint64_t droppedCategory = 0;  //!< count_cat: category code outside 0..categoryCount-1
     QString backend;               //!< "cpu" or "gpu": where the points were aggregated
     QString device;                //!< the GPU's name, or "CPU, N threads"
-    QString backendNote;           //!< why the CPU ran when the GPU was asked for; empty otherwise
+    QString backendNote;           //!< why the CPU ran when the GPU was asked for (or auto skipped it); empty otherwise
+    bool softwareDevice = false;   //!< GPU backend on a software Vulkan device (lavapipe): the work ran on the CPU
     double deviceMs = 0.0;         //!< GPU: wall time of the device frames (dispatch, wait, readback)
     uint64_t deviceResidentBytes = 0; //!< GPU: point buffers kept on the device after this render
     uint64_t deviceWorkBytes = 0;     //!< GPU: grids, parameters and counters of this render

@@ -19,6 +19,22 @@ Backend Aggregator::effectiveBackend( Backend requested )
   return requested;
 }
 
+namespace
+{
+
+//! Why auto leaves the device alone, or an empty string when auto may use it.
+QString autoRefusal()
+{
+  // Creates the device on first use, as the aggregation would; later calls are cheap.
+  const GpuStatus gpu = GpuAggregator::status();
+  if ( !gpu.available || !gpu.software )
+    return QString();
+  // lavapipe runs the shaders on the CPU's cores, several times slower than the CPU backend.
+  return QStringLiteral( "auto skips %1: a software Vulkan device is slower than the CPU backend (backend=gpu uses it)" ).arg( gpu.name );
+}
+
+} // namespace
+
 Status Aggregator::aggregate( const PointColumns &points, const Viewport &viewport, const AggregateSettings &settings,
                               Aggregate &out, const std::atomic<bool> *cancel )
 {
@@ -28,7 +44,8 @@ Status Aggregator::aggregate( const PointColumns &points, const Viewport &viewpo
   if ( backend == Backend::Cpu )
     return CpuAggregator::aggregate( points, viewport, settings, out, cancel );
 
-  const Status gpu = GpuAggregator::aggregate( points, viewport, settings, out, cancel );
+  const QString refusal = backend == Backend::Auto ? autoRefusal() : QString();
+  const Status gpu = refusal.isEmpty() ? GpuAggregator::aggregate( points, viewport, settings, out, cancel ) : Status::error( refusal );
   if ( gpu )
     return gpu;
   if ( cancel && cancel->load() )

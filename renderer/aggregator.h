@@ -11,9 +11,12 @@ namespace gridshade
 /**
  * \brief Aggregation on the backend that settings.backend asks for, with the CPU as fallback.
  *
- * - auto: the GPU when a Vulkan device with compute (and float64) can be created, else the CPU;
- *   the reason is logged once per process.
- * - gpu: the same, but a fallback is logged every time.
+ * - auto: the GPU when a Vulkan device with compute (and float64) can be created and is a real
+ *   GPU, else the CPU; a software Vulkan device (Mesa's lavapipe, a CPU-type device) is slower
+ *   than the CPU backend and is skipped. The reason is logged once per process and is the
+ *   result's backendNote.
+ * - gpu: any usable Vulkan device, software ones included (stats().softwareDevice says so); a
+ *   fallback is logged every time.
  * - cpu: the CPU.
  * The environment variable GRIDSHADE_BACKEND (auto, cpu, gpu) overrides the setting.
  *

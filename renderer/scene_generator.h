@@ -10,8 +10,8 @@ namespace gridshade
 {
 
 /**
- * \brief The standard scene of shared/scenes.json: a seeded mixture of background noise and
- * Gaussian clusters (continental, regional, city, street, one hotspot) around lon 8.5,
+ * \brief The standard scene of renderer/resources/scenes.json: a seeded mixture of background
+ * noise and Gaussian clusters (continental, regional, city, street, one hotspot) around lon 8.5,
  * lat 47.4, in EPSG:3857 metres.
  *
  * Portable and prefix-stable: point i depends only on the seed and i (a SplitMix64 stream keyed

@@ -10,8 +10,8 @@ namespace gridshade
 {
 
 /**
- * \brief The standard viewports of shared/scenes.json: 1024 x 768 pixels around lon 8.5,
- * lat 47.4 in EPSG:3857, resolution 40075016.68557849 / (256 * 2^Z) m/px.
+ * \brief The standard viewports of renderer/resources/scenes.json: 1024 x 768 pixels around
+ * lon 8.5, lat 47.4 in EPSG:3857, resolution 40075016.68557849 / (256 * 2^Z) m/px.
  *
  * Pure functions; any thread.
  */

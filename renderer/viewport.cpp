@@ -22,6 +22,32 @@ Viewport::Viewport( const Extent &extent, int width, int height, double devicePi
   }
 }
 
+Viewport Viewport::forDevice( const Extent &extent, int logicalWidth, int logicalHeight, int deviceWidth, int deviceHeight,
+                             double devicePixelRatio )
+{
+  const double spanX = logicalWidth * devicePixelRatio;
+  const double spanY = logicalHeight * devicePixelRatio;
+  if ( ( spanX == deviceWidth && spanY == deviceHeight ) || !( spanX > 0.0 ) || !( spanY > 0.0 ) || !extent.isValid() )
+    return Viewport( extent, deviceWidth, deviceHeight, devicePixelRatio );
+  /*
+   * Rounded device size: keep the top-left corner (xmin, ymax) and the map units per device
+   * pixel, and move the right and bottom edges to where the image ends.
+   *
+   *   xmin                 xmax  xmax'          device columns 0 .. W-1 cover xmin .. xmax'
+   *    |---- logical W x ratio ---|--|            xmax' = xmin + W * (xmax - xmin) / (W_logical x ratio)
+   *
+   * Datashader's rule on that extent then gives sx = W / (xmax' - xmin) = W_logical x ratio /
+   * (xmax - xmin) up to rounding, and the south-up grid's flip lands on the image's rows,
+   * because the grid's bottom edge is the image's.
+   */
+  Extent device = extent;
+  if ( spanX != deviceWidth )
+    device.xmax = extent.xmin + deviceWidth * ( extent.width() / spanX );
+  if ( spanY != deviceHeight )
+    device.ymin = extent.ymax - deviceHeight * ( extent.height() / spanY );
+  return Viewport( device, deviceWidth, deviceHeight, devicePixelRatio );
+}
+
 Status Viewport::validate() const
 {
   if ( !mExtent.isValid() )

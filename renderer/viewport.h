@@ -29,6 +29,18 @@ class Viewport
     Viewport() = default;
     Viewport( const Extent &extent, int width, int height, double devicePixelRatio = 1.0 );
 
+    /**
+     * The device grid of a map that spans \a extent over \a logicalWidth x \a logicalHeight
+     * logical pixels and is drawn at \a devicePixelRatio into a \a deviceWidth x \a deviceHeight
+     * image. QGIS rounds the image size (801 x 1.5 = 1201.5 -> 1202) but draws a logical position
+     * p at exactly p x ratio from the top-left corner, so the grid keeps that corner and that
+     * scale, and its extent becomes the area the image covers (here half a pixel wider than
+     * \a extent). When the device size is exactly the logical size times the ratio this is
+     * Viewport( extent, deviceWidth, deviceHeight, devicePixelRatio ), bit for bit.
+     */
+    static Viewport forDevice( const Extent &extent, int logicalWidth, int logicalHeight, int deviceWidth, int deviceHeight,
+                               double devicePixelRatio );
+
     //! Checks the extent, the size (each side 1..65536, at most 2^30 pixels) and the ratio.
     Status validate() const;
 

@@ -4,7 +4,7 @@
 # Vulkan loader there): the programs, every library they, Qt's xcb platform plugin and Xvfb load,
 # the Vulkan loader, Xvfb, xkbcomp and the xkb data. Writes OUTDIR/bundle.tar.xz (compressed, so
 # that it fits the 64 MiB the device tool carries) and OUTDIR/run.sh (the launcher,
-# scripts/gpu_remote_run.sh). See docs/gpu.rst and shared/GPU_NOTES.md.
+# scripts/gpu_remote_run.sh). See docs/gpu.rst.
 #
 #   bash scripts/gpu_bundle.sh .gpubundle build/qt5/tests/bench/gridshade-gpu-bench
 #   # then, on the device: bash .gpubundle/run.sh /tmp/gsbundle/bin/gridshade-gpu-bench

@@ -144,8 +144,10 @@ void PerformanceDock::showRecord( const RenderRecord &record )
 QString PerformanceDock::backendText( const RenderRecord &record )
 {
   QString text;
+  // A software Vulkan device is no GPU: saying "GPU" would explain nothing of its speed.
+  const QString gpu = record.softwareDevice ? tr( "Software Vulkan (CPU)" ) : tr( "GPU" );
   if ( record.backend == QLatin1String( "gpu" ) )
-    text = record.device.isEmpty() ? tr( "GPU" ) : tr( "GPU — %1" ).arg( record.device );
+    text = record.device.isEmpty() ? gpu : tr( "%1 — %2" ).arg( gpu, record.device );
   else if ( record.backend == QLatin1String( "cpu" ) )
     text = tr( "CPU" );
   else

@@ -58,6 +58,7 @@ RenderRecord RenderRecord::fromStats( const QVariantMap &stats )
   r.backend = stats.value( QStringLiteral( "backend" ) ).toString();
   r.device = stats.value( QStringLiteral( "device" ) ).toString();
   r.backendNote = stats.value( QStringLiteral( "backendNote" ) ).toString();
+  r.softwareDevice = stats.value( QStringLiteral( "softwareDevice" ) ).toBool();
   r.width = static_cast<int>( number( stats, QStringLiteral( "width" ), 0 ) );
   r.height = static_cast<int>( number( stats, QStringLiteral( "height" ), 0 ) );
   r.cacheMs = number( stats, QStringLiteral( "cacheMs" ), -1 );

@@ -25,7 +25,8 @@ struct RenderRecord
     QString source;      //!< "points" or "raster"
     QString backend;     //!< "cpu" or "gpu"
     QString device;      //!< GPU device name, empty on the CPU
-    QString backendNote; //!< why the GPU was not used, if it was asked for
+    QString backendNote; //!< why the GPU was not used, if it was asked for (or auto skipped it)
+    bool softwareDevice = false; //!< the "gpu" backend ran on a software Vulkan device (on the CPU)
     int width = 0;
     int height = 0;
     double cacheMs = -1;     //!< points: finding or building the point cache
@@ -42,8 +43,9 @@ struct RenderRecord
 
     /**
      * From the layer's renderStats map (keys of RenderStatsBox: source, tag, backend, device,
-     * backendNote, width, height, cacheMs, aggregateMs, readMs, regridMs, shadeMs, drawMs,
-     * pointsTotal, pointsInView, gpuResidentBytes, gpuWorkBytes); missing keys stay unknown.
+     * backendNote, softwareDevice, width, height, cacheMs, aggregateMs, readMs, regridMs,
+     * shadeMs, drawMs, pointsTotal, pointsInView, gpuResidentBytes, gpuWorkBytes); missing keys
+     * stay unknown.
      */
     static RenderRecord fromStats( const QVariantMap &stats );
 

@@ -84,9 +84,11 @@ QFormLayout *ZoomDock::buildFigures( QWidget *content )
 
   mCentre = new QComboBox( content );
   mCentre->setObjectName( QStringLiteral( "centreCombo" ) );
-  // Item order follows the Centre enum, so the index is the value.
-  mCentre->addItem( tr( "Standard scene (lon 8.5, lat 47.4)" ), static_cast<int>( Centre::StandardScene ) );
+  // Item order follows the Centre enum, so the index is the value; the first, the layer's own
+  // data, is the default.
   mCentre->addItem( tr( "Layer extent" ), static_cast<int>( Centre::LayerExtent ) );
+  mCentre->addItem( tr( "Current view" ), static_cast<int>( Centre::CurrentView ) );
+  mCentre->addItem( tr( "Standard scene (lon 8.5, lat 47.4)" ), static_cast<int>( Centre::StandardScene ) );
   mCentre->setSizeAdjustPolicy( QComboBox::AdjustToMinimumContentsLengthWithIcon );
   mCentre->setMinimumContentsLength( 10 );
   form->addRow( tr( "Centre on" ), mCentre );

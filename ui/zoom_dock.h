@@ -29,8 +29,8 @@ struct SweepRow
 /**
  * \brief "Gridshade Zoom" dock: the canvas's web-map zoom level and scale, the followed density
  * layer's points in view against its total, buttons that jump to the standard zooms Z0, Z4,
- * Z8 and Z12 (around the standard scene's centre or the layer's extent), and a sweep that
- * renders all four and lists their timings.
+ * Z8 and Z12 (around the centre of the layer's extent, of the current view or of the standard
+ * scene), and a sweep that renders all four and lists their timings.
  *
  * Plain Qt widgets: the plugin computes the figures and does the jumps and renders when the
  * signals fire. GUI thread; owned by the main window. Value labels have object names
@@ -42,11 +42,12 @@ class ZoomDock : public QDockWidget
     Q_OBJECT
 
   public:
-    //! Where the standard zooms are centred.
+    //! Where the standard zooms are centred; the combo box lists them in this order.
     enum class Centre
     {
-      StandardScene, //!< lon 8.5, lat 47.4 (shared/scenes.json)
-      LayerExtent,   //!< the centre of the followed layer's extent
+      LayerExtent,   //!< the centre of the followed layer's extent (the default: the user's data)
+      CurrentView,   //!< the centre of the map canvas's current view
+      StandardScene, //!< lon 8.5, lat 47.4, the standard viewports of renderer/resources/scenes.json
     };
     Q_ENUM( Centre )
 

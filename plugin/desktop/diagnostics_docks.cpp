@@ -16,6 +16,10 @@
 
 #include <QAction>
 #include <QMainWindow>
+#include <QTimer>
+
+#include <algorithm>
+#include <memory>
 
 namespace gridshade
 {
@@ -26,6 +30,8 @@ QString visibleKey( const QString &key )
 {
   return QStringLiteral( "gridshade/docks/%1/visible" ).arg( key );
 }
+
+const QString ARRANGED_KEY = QStringLiteral( "gridshade/docks/arranged" );
 } // namespace
 
 DiagnosticsDocks::DiagnosticsDocks( QgisInterface *iface, const QString &menu, QObject *parent )
@@ -43,6 +49,21 @@ DiagnosticsDocks::DiagnosticsDocks( QgisInterface *iface, const QString &menu, Q
   addDock( mZoomDock, QStringLiteral( "zoom" ), tr( "Zoom Dock" ) );
   addDock( mPerformanceDock, QStringLiteral( "performance" ), tr( "Performance Dock" ) );
   addDock( mSsimDock, QStringLiteral( "ssim" ), tr( "SSIM Dock" ) );
+  // At start-up QGIS restores its saved window state after the plugins' initGui() (and puts
+  // docks it does not know back into one column), then shows the window: arrange once QGIS
+  // says it is ready, or now when the plugin is enabled in a running QGIS. Only the first time:
+  // from then on QGIS saves and restores their places, the user's own included.
+  auto arrangeOnce = [this, main] {
+    QgsSettings settings;
+    if ( settings.value( ARRANGED_KEY, false ).toBool() )
+      return;
+    arrange( qobject_cast<QMainWindow *>( main ) );
+    settings.setValue( ARRANGED_KEY, true );
+  };
+  if ( main->isVisible() )
+    arrangeOnce();
+  else
+    connect( mIface, &QgisInterface::initializationCompleted, this, arrangeOnce );
 
   connect( mIface, &QgisInterface::currentLayerChanged, this, &DiagnosticsDocks::follow );
   // A project read, layers added or removed: the followed layer may have come or gone.
@@ -83,6 +104,54 @@ void DiagnosticsDocks::addDock( QDockWidget *dock, const QString &key, const QSt
   mIface->addPluginToMenu( mMenu, toggle );
   mActions << toggle;
   mDocks << qMakePair( dock, key );
+}
+
+void DiagnosticsDocks::arrange( QMainWindow *main )
+{
+  if ( !main )
+    return;
+  /*
+   * Three docks stacked in one column get a third of its height each and two of them scroll
+   * (in a 1600 x 1000 window the column is about 870 px, the docks want 420, 420 and 260).
+   * So, in the right dock area:
+   *
+   *   +--------------------+
+   *   | Zoom | Performance |   one tab group: the two tallest, 420 px each, in turn
+   *   +--------------------+
+   *   | SSIM               |   260 px
+   *   +--------------------+
+   *
+   * QGIS restores a user's own arrangement over this one from its saved window state.
+   */
+  main->splitDockWidget( mZoomDock, mSsimDock, Qt::Vertical );
+  main->tabifyDockWidget( mZoomDock, mPerformanceDock );
+  mZoomDock->raise();
+  // Hidden docks take no part in the window's layout, so sizes given now would be lost: size
+  // the group when a dock of it is first shown (by the menu, usually), once per dock.
+  bool anyVisible = false;
+  for ( const auto &[dock, key] : std::as_const( mDocks ) )
+  {
+    anyVisible = anyVisible || dock->isVisible();
+    connect( dock, &QDockWidget::visibilityChanged, this, [this, main, once = std::make_shared<bool>( false )]( bool visible ) {
+      if ( !visible || *once )
+        return;
+      *once = true;
+      // After the layout has placed the newly shown dock.
+      QTimer::singleShot( 0, this, [this, main] { fit( main ); } );
+    } );
+  }
+  if ( anyVisible )
+    fit( main );
+}
+
+void DiagnosticsDocks::fit( QMainWindow *main )
+{
+  // Heights in proportion to what the contents ask for: the tab group gets the taller of its
+  // two docks, SSIM its own; the column is as wide as the widest of them.
+  const int tall = std::max( mZoomDock->sizeHint().height(), mPerformanceDock->sizeHint().height() );
+  main->resizeDocks( { mZoomDock, mSsimDock }, { tall, mSsimDock->sizeHint().height() }, Qt::Vertical );
+  const int wide = std::max( { mZoomDock->sizeHint().width(), mPerformanceDock->sizeHint().width(), mSsimDock->sizeHint().width() } );
+  main->resizeDocks( { mZoomDock }, { wide }, Qt::Horizontal );
 }
 
 void DiagnosticsDocks::follow( QgsMapLayer *active )

@@ -7,6 +7,7 @@
 
 class QAction;
 class QDockWidget;
+class QMainWindow;
 class QgisInterface;
 class QgsMapLayer;
 
@@ -23,7 +24,8 @@ class ZoomDock;
 
 /**
  * \brief The three diagnostics docks (Zoom, Performance, SSIM) in the QGIS main window: their
- * menu entries (Plugins > Gridshade, checkable), their visibility kept across sessions, and the
+ * menu entries (Plugins > Gridshade, checkable), their visibility kept across sessions, a
+ * first-time layout that fits a 1600 x 1000 window without scrolling, and the
  * density layer they follow (the active layer when it is one, else the last one followed, else
  * the project's first).
  *
@@ -41,6 +43,10 @@ class DiagnosticsDocks : public QObject
   private:
     void follow( QgsMapLayer *active );
     void addDock( QDockWidget *dock, const QString &key, const QString &menuText );
+    //! The first-time layout in the right dock area, made to fit a 1600 x 1000 window.
+    void arrange( QMainWindow *main );
+    //! Sizes the arranged docks to their contents (they must be visible to take a size).
+    void fit( QMainWindow *main );
 
     QgisInterface *mIface = nullptr;
     QString mMenu;

@@ -28,7 +28,8 @@ PerformanceController::PerformanceController( QgisInterface *iface, PerformanceD
 
 void PerformanceController::setLayer( DensityLayer *layer )
 {
-  if ( layer == mLayer )
+  // A deleted layer leaves mLayer null: a null layer must still clear what the dock shows.
+  if ( layer && layer == mLayer )
     return;
   disconnect( mConnection );
   mLayer = layer;

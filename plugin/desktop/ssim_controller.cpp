@@ -46,7 +46,8 @@ SsimController::SsimController( QgisInterface *iface, SsimDock *dock, QObject *p
 
 void SsimController::setLayer( DensityLayer *layer )
 {
-  if ( layer == mLayer )
+  // A deleted layer leaves mLayer null: a null layer must still clear what the dock shows.
+  if ( layer && layer == mLayer )
     return;
   mRunner->cancel();
   mLayer = layer;
@@ -184,7 +185,8 @@ void SsimController::finished( bool cancelled )
       return fail( tr( "The GPU backend did not run here: %1" )
                      .arg( gpuStats.value( QStringLiteral( "backendNote" ), tr( "no figures came back from the render" ) ).toString() ) );
     a = mResults.at( 0 ).image;
-    mDescription += tr( ", GPU %1" ).arg( gpuStats.value( QStringLiteral( "device" ) ).toString() );
+    const bool software = gpuStats.value( QStringLiteral( "softwareDevice" ) ).toBool();
+    mDescription += ( software ? tr( ", software Vulkan (CPU) %1" ) : tr( ", GPU %1" ) ).arg( gpuStats.value( QStringLiteral( "device" ) ).toString() );
     b = mResults.at( 1 ).image;
   }
   else if ( mResults.size() == 1 )

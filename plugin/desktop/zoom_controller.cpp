@@ -37,7 +37,8 @@ ZoomController::ZoomController( QgisInterface *iface, ZoomDock *dock, QObject *p
 
 void ZoomController::setLayer( DensityLayer *layer )
 {
-  if ( layer == mLayer )
+  // A deleted layer leaves mLayer null: a null layer must still clear what the dock shows.
+  if ( layer && layer == mLayer )
     return;
   mRunner->cancel();
   disconnect( mConnection );
@@ -69,22 +70,27 @@ void ZoomController::recorded( const QVariantMap &stats )
     mDock->setPoints( stats.value( QStringLiteral( "pointsInView" ) ).toLongLong(), stats.value( QStringLiteral( "pointsTotal" ) ).toLongLong() );
 }
 
-bool ZoomController::centreFor( ZoomDock::Centre centre, QgsPointXY &out, QString &error ) const
+bool ZoomController::centreFor( ZoomDock::Centre centre, QgsPointXY &out, QString &message ) const
 {
   if ( centre == ZoomDock::Centre::StandardScene )
   {
     out = webzoom::sceneCentre();
     return true;
   }
-  if ( !mLayer || mLayer->extent().isEmpty() )
+  if ( centre == ZoomDock::Centre::LayerExtent )
   {
-    error = tr( "The density layer has no extent yet (its source is empty or not loaded): centre on the standard scene instead." );
-    return false;
+    if ( mLayer && !mLayer->extent().isEmpty() )
+      out = webzoom::layerCentre( *mLayer, QgsProject::instance()->transformContext() );
+    if ( !out.isEmpty() )
+      return true;
+    // The user's data first, then the user's view: never a place that has nothing to do with either.
+    message = mLayer && !mLayer->extent().isEmpty() ? tr( "The centre of the layer's extent cannot be put in EPSG:3857: centred on the current view." )
+                                                    : tr( "The density layer has no extent yet (its source is empty or not loaded): centred on the current view." );
   }
-  out = webzoom::layerCentre( *mLayer, QgsProject::instance()->transformContext() );
+  out = webzoom::viewCentre( mIface->mapCanvas()->mapSettings() );
   if ( out.isEmpty() )
   {
-    error = tr( "The centre of the layer's extent cannot be put in EPSG:3857." );
+    message = tr( "The centre of the current view cannot be put in EPSG:3857." );
     return false;
   }
   return true;
@@ -93,12 +99,14 @@ bool ZoomController::centreFor( ZoomDock::Centre centre, QgsPointXY &out, QStrin
 void ZoomController::jump( int zoom, ZoomDock::Centre centre )
 {
   QgsPointXY c;
-  QString error;
-  if ( !centreFor( centre, c, error ) )
+  QString message;
+  if ( !centreFor( centre, c, message ) )
   {
-    mIface->messageBar()->pushWarning( tr( "Gridshade" ), error );
+    mIface->messageBar()->pushWarning( tr( "Gridshade" ), message );
     return;
   }
+  if ( !message.isEmpty() )
+    mIface->messageBar()->pushInfo( tr( "Gridshade" ), message );
   QgsMapCanvas *canvas = mIface->mapCanvas();
   const QgsMapSettings &ms = canvas->mapSettings();
   const QgsRectangle extent = webzoom::extentAt( zoom, c, ms.outputSize(), ms.destinationCrs(), ms.transformContext() );
@@ -114,12 +122,14 @@ void ZoomController::jump( int zoom, ZoomDock::Centre centre )
 void ZoomController::sweep( ZoomDock::Centre centre )
 {
   QgsPointXY c;
-  QString error;
-  if ( !mLayer || !centreFor( centre, c, error ) )
+  QString message;
+  if ( !mLayer || !centreFor( centre, c, message ) )
   {
-    mDock->setSweepStatus( error.isEmpty() ? tr( "No density layer to sweep." ) : error );
+    mDock->setSweepStatus( mLayer ? message : tr( "No density layer to sweep." ) );
     return;
   }
+  if ( !message.isEmpty() )
+    mIface->messageBar()->pushInfo( tr( "Gridshade" ), message );
   const QgsCoordinateReferenceSystem crs( QStringLiteral( "EPSG:3857" ) );
   const QSize size( standard::WIDTH, standard::HEIGHT );
   QList<SnapshotRequest> requests;

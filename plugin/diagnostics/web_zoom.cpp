@@ -62,6 +62,19 @@ QgsPointXY layerCentre( const QgsMapLayer &layer, const QgsCoordinateTransformCo
   }
 }
 
+QgsPointXY viewCentre( const QgsMapSettings &settings )
+{
+  try
+  {
+    const QgsCoordinateTransform ct( settings.destinationCrs(), webMercator(), settings.transformContext() );
+    return ct.transform( settings.visibleExtent().center() );
+  }
+  catch ( const QgsCsException & )
+  {
+    return QgsPointXY();
+  }
+}
+
 QgsRectangle extentAt( int zoom, const QgsPointXY &centre3857, const QSize &size, const QgsCoordinateReferenceSystem &crs,
                        const QgsCoordinateTransformContext &context )
 {

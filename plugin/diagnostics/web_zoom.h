@@ -16,8 +16,9 @@ namespace gridshade
 
 /**
  * \brief Web-map zoom levels of a map view, and views at a given level: the arithmetic behind
- * the Zoom dock. Levels are those of shared/scenes.json: EPSG:3857 metres per pixel
- * 40075016.68557849 / (256 * 2^Z), measured at the view's centre along the screen's x axis.
+ * the Zoom dock. Levels are those of the standard viewports (renderer/resources/scenes.json):
+ * EPSG:3857 metres per pixel 40075016.68557849 / (256 * 2^Z), measured at the view's centre
+ * along the screen's x axis.
  *
  * Pure functions of their arguments (no project access); GUI thread or any other.
  */
@@ -31,6 +32,9 @@ QgsPointXY sceneCentre();
 
 //! The centre of \a layer's extent in EPSG:3857 (an invalid point when it cannot be transformed).
 QgsPointXY layerCentre( const QgsMapLayer &layer, const QgsCoordinateTransformContext &context );
+
+//! The centre of the view of \a settings in EPSG:3857 (an invalid point when it cannot be transformed).
+QgsPointXY viewCentre( const QgsMapSettings &settings );
 
 /**
  * The extent, in \a crs, of a view of \a size pixels at zoom \a zoom around \a centre3857: its

@@ -83,7 +83,7 @@ struct RasterArray
 /**
  * \brief Windowed reads of the raster behind a QGIS raster data provider, through GDAL's own
  * RasterIO with the chosen resampling (so overview choice and pixel conventions are GDAL's: see
- * shared/RASTER_NOTES.md), and the native block grid for chunked processing.
+ * docs/raster_windowed_reads.rst), and the native block grid for chunked processing.
  *
  * Opens its own GDAL dataset on the provider's source (a "gdal" provider), so a reader may live
  * on any one thread while QGIS uses the provider elsewhere. Not shared between threads.

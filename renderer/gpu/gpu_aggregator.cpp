@@ -116,7 +116,9 @@ GpuStatus GpuAggregator::status( bool initialise )
     const gpu::GpuMemory m = context->memory();
     st.available = true;
     st.device = context->description();
+    st.name = context->name();
     st.valueReductions = context->supportsValueReductions();
+    st.software = context->isSoftware();
     st.residentBytes = m.residentBytes;
     st.workBytes = m.workBytes;
     st.budgetBytes = m.budgetBytes;
@@ -144,6 +146,7 @@ Status GpuAggregator::aggregate( const PointColumns &points, const Viewport &vie
       {
         out.stats().backend = QStringLiteral( "gpu" );
         out.stats().device = context->description();
+        out.stats().softwareDevice = context->isSoftware();
         const gpu::GpuMemory memory = context->memory();
         out.stats().deviceResidentBytes = memory.residentBytes;
         out.stats().deviceWorkBytes = memory.workBytes;

@@ -16,8 +16,10 @@ struct GpuStatus
 {
     bool available = false;
     QString device;            //!< e.g. "NVIDIA H100 80GB HBM3 (Vulkan 1.3.289, driver 580.159)"
+    QString name;              //!< the device's own name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
     QString reason;            //!< why not available
     bool valueReductions = false; //!< sum, mean, min, max supported (64-bit atomics)
+    bool software = false;        //!< a CPU-type Vulkan device (lavapipe): backend auto does not use it
     uint64_t residentBytes = 0;   //!< point buffers kept on the device
     uint64_t workBytes = 0;       //!< grids and counters of the last render
     uint64_t budgetBytes = 0;     //!< most that resident points may take (GRIDSHADE_GPU_MEMORY_MB)

@@ -46,7 +46,10 @@ class GpuContext
     ~GpuContext();
 
     QString description() const { return mDevice.description(); }
+    QString name() const { return mDevice.name(); }
     bool supportsValueReductions() const { return mDevice.hasInt64Atomics(); }
+    //! A CPU-type Vulkan device (see VulkanDevice::isSoftware()).
+    bool isSoftware() const { return mDevice.isSoftware(); }
     GpuMemory memory() const;
     //! True once the device was lost: the context must be dropped.
     bool isLost() const { return mLost; }

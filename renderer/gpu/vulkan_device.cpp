@@ -208,7 +208,9 @@ bool VulkanDevice::create( QString *reason )
   mQueue = queue;
   mQueueFamily = static_cast<int>( chosenFamily );
   mName = QString::fromUtf8( props.deviceName );
-  mDescription = QStringLiteral( "%1 (Vulkan %2, driver %3)" ).arg( mName, versionString( props.apiVersion ), driverString( props ) );
+  mSoftware = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  mDescription = QStringLiteral( "%1 (%2Vulkan %3, driver %4)" )
+                   .arg( mName, mSoftware ? QStringLiteral( "software Vulkan on the CPU; " ) : QString(), versionString( props.apiVersion ), driverString( props ) );
   return true;
 }
 
@@ -226,6 +228,7 @@ void VulkanDevice::destroy()
   mQueue = nullptr;
   mPhysicalDevice = nullptr;
   mQueueFamily = -1;
+  mSoftware = false;
   mInstance.reset();
 }
 

@@ -40,8 +40,15 @@ class VulkanDevice
     void *queue() const { return mQueue; }
     int queueFamily() const { return mQueueFamily; }
 
-    //! "NVIDIA H100 80GB HBM3 (Vulkan 1.3.289, driver 580.159)".
+    //! "NVIDIA H100 80GB HBM3 (Vulkan 1.3.289, driver 580.159)"; a software device says so:
+    //! "llvmpipe (LLVM 15.0.6, 256 bits) (software Vulkan on the CPU; Vulkan 1.3.230, driver 0.0.1)".
     QString description() const { return mDescription; }
+    /**
+     * True for a CPU-type device (Mesa's lavapipe, SwiftShader): Vulkan emulated on the CPU,
+     * chosen only when no GPU is present. It is several times slower than the CPU backend, so
+     * "auto" does not use it; "gpu" does (parity tests without a GPU).
+     */
+    bool isSoftware() const { return mSoftware; }
     QString name() const { return mName; }
     //! Size of the largest device-local memory heap.
     uint64_t deviceLocalBytes() const { return mDeviceLocalBytes; }
@@ -61,6 +68,7 @@ class VulkanDevice
     uint64_t mDeviceLocalBytes = 0;
     uint64_t mMaxStorageRange = 0;
     bool mInt64Atomics = false;
+    bool mSoftware = false;
 };
 
 } // namespace gridshade::gpu

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Runs inside the QGIS desktop (`qgis --code`), driven by desktop_docks_test.py: opens the three
-Gridshade docks from the plugin's menu like a user, jumps to Z8, runs the sweep, makes the SSIM
-dock's three comparisons (a saved render, CPU vs GPU, a golden), then saves a screenshot of the main window and the docks' values
-(JSON) into $GRIDSHADE_PROBE_OUT and quits QGIS.
+Gridshade docks from the plugin's menu like a user, jumps to Z8 around the standard scene, runs
+the sweep, makes the SSIM dock's three comparisons (a saved render, CPU vs GPU, a golden), saves
+a screenshot of the main window, jumps to Z8 around the layer's extent (the default centre),
+removes the density layer, adds another and starts a new project (the docks must follow),
+writes the docks' values (JSON) into $GRIDSHADE_PROBE_OUT and quits QGIS.
 
 Each step waits for its condition on a timer (the GUI keeps running); a step that does not
 finish within the deadline is recorded as the failure.
@@ -11,9 +13,9 @@ import json
 import os
 import time
 
-from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QComboBox, QDockWidget, QLabel, QLineEdit, QPushButton, QTableWidget
-from qgis.core import QgsProject, QgsSettings
+from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsSettings
 from qgis.utils import iface
 
 OUT = os.environ["GRIDSHADE_PROBE_OUT"]
@@ -60,23 +62,68 @@ def open_docks():
     for w in wanted:
         if not actions[w].isChecked():
             actions[w].trigger()
-    # The layout of the user guide's picture: Zoom and Performance stacked on the right, SSIM
-    # beside them.
-    main = iface.mainWindow()
-    main.addDockWidget(Qt.RightDockWidgetArea, dock("zoom"))
-    main.splitDockWidget(dock("zoom"), dock("ssim"), Qt.Horizontal)
-    main.splitDockWidget(dock("zoom"), dock("performance"), Qt.Vertical)
-    main.resizeDocks([dock("zoom"), dock("ssim")], [380, 380], Qt.Horizontal)
-    main.resizeDocks([dock("zoom"), dock("performance")], [520, 480], Qt.Vertical)
     return all(dock(k) and dock(k).isVisible() for k in DOCKS)
+
+
+def measure_layout():
+    """The plugin's own first-time layout, as a new user gets it: each dock's content height
+    against the height it is given (a tab is measured while raised)."""
+    main = iface.mainWindow()
+    layout = {}
+    for k in ("performance", "ssim", "zoom"):
+        dock(k).raise_()
+        QApplication.processEvents()
+        layout[k] = {"area": int(main.dockWidgetArea(dock(k))),
+                     "tabifiedWith": [d.objectName() for d in main.tabifiedDockWidgets(dock(k))],
+                     "contentHeight": dock(k).widget().widget().sizeHint().height(),
+                     "viewportHeight": dock(k).widget().viewport().height()}
+    layout["canvasWidth"] = iface.mapCanvas().width()
+    state["layout"] = layout
+    return True
 
 
 def jump_z8():
     b = button("zoom", "Z8")
     if not b or not b.isEnabled():
         return False
+    combo = dock("zoom").findChild(QComboBox, "centreCombo")
+    state["defaultCentre"] = combo.currentText()
+    # The standard scene (a choice kept for the goldens), whose brute-force counts the test knows.
+    combo.setCurrentIndex(2)
     b.click()
     return True
+
+
+def jump_layer_z8():
+    """Z8 again, around the layer's extent (the default centre)."""
+    dock("zoom").findChild(QComboBox, "centreCombo").setCurrentIndex(0)
+    return jump_z8_again()
+
+
+def jump_z8_again():
+    b = button("zoom", "Z8")
+    if not b or not b.isEnabled() or not canvas_idle():
+        return False
+    state["viewBefore"] = iface.mapCanvas().extent().toString()
+    b.click()
+    return True
+
+
+def layer_z8_shown():
+    if not canvas_idle() or iface.mapCanvas().extent().toString() == state["viewBefore"]:
+        return False
+    state["centres"] = centres()
+    return True
+
+
+def centres():
+    """The canvas's centre and the density layer's extent centre, both in EPSG:3857."""
+    density = [l for l in QgsProject.instance().mapLayers().values() if l.name() == "Density of the standard scene"][0]
+    mercator = QgsCoordinateReferenceSystem("EPSG:3857")
+    ms = iface.mapCanvas().mapSettings()
+    view = QgsCoordinateTransform(ms.destinationCrs(), mercator, QgsProject.instance()).transform(ms.visibleExtent().center())
+    layer = QgsCoordinateTransform(density.crs(), mercator, QgsProject.instance()).transform(density.extent().center())
+    return {"view": [view.x(), view.y()], "layer": [layer.x(), layer.y()], "unitsPerPixel": ms.mapUnitsPerPixel()}
 
 
 def z8_shown():
@@ -148,20 +195,77 @@ def finish():
     e = iface.mapCanvas().mapSettings().visibleExtent()
     values["canvasExtent"] = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
     values["visible"] = {key: bool(dock(key) and dock(key).isVisible()) for key in DOCKS}
-    values["log"] = state["log"]
     values["comparisons"] = state["comparisons"]
+    values["defaultCentre"] = state.get("defaultCentre")
+    values["layout"] = state.get("layout")
     QApplication.processEvents()
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_docks.png"))
+    # The Performance dock shares a tab with the Zoom dock: its own picture, with its tab raised.
+    dock("performance").raise_()
+    QApplication.processEvents()
+    iface.mainWindow().grab().save(os.path.join(OUT, "qgis_docks_performance.png"))
+    dock("zoom").raise_()
+    QApplication.processEvents()
+    state["values"] = values
+    state["lifecycle"] = {}
+    return True
+
+
+def dock_state():
+    """What each dock shows about the followed layer, and which of its buttons are enabled."""
+    return {key: {"layer": label(key, "layerValue"),
+                  "enabled": sorted(b.objectName() for b in dock(key).findChildren(QPushButton) if b.isEnabled() and b.objectName())}
+            for key in DOCKS}
+
+
+def remove_density():
+    for layer in list(QgsProject.instance().mapLayers().values()):
+        if layer.name() == "Density of the standard scene":
+            QgsProject.instance().removeMapLayer(layer.id())
+    return True
+
+
+def add_density():
+    scene = QgsProject.instance().mapLayersByName("scene")[0]
+    layer = QgsApplication.pluginLayerRegistry().createLayer("gridshade_density", "layer=%s&how=log" % scene.id())
+    layer.setName("Second density")
+    QgsProject.instance().addMapLayer(layer)
+    return True
+
+
+def new_project():
+    iface.newProject(False)
+    return True
+
+
+def record(name):
+    def step():
+        QApplication.processEvents()
+        state["lifecycle"][name] = dock_state()
+        return True
+    return step
+
+
+def write_values():
+    values = state["values"]
+    values["centres"] = state.get("centres")
+    values["lifecycle"] = state["lifecycle"]
+    values["log"] = state["log"]
     with open(os.path.join(OUT, "values.json"), "w", encoding="utf-8") as f:
         json.dump(values, f, indent=1, ensure_ascii=False)
     return True
 
 
-STEPS = [("open the docks from the menu", open_docks), ("jump to Z8", jump_z8), ("Z8 rendered", z8_shown),
+STEPS = [("open the docks from the menu", open_docks), ("measure the docks", measure_layout), ("jump to Z8", jump_z8), ("Z8 rendered", z8_shown),
          ("start the sweep", sweep), ("sweep done", sweep_done),
          ("save the current render", save_render), ("compare with the saved render", saved), ("saved compared", compared("saved")),
          ("compare CPU with GPU", compare_backends), ("backends compared", compared("backends")),
-         ("compare with the golden", compare_golden), ("golden compared", compared("golden")), ("screenshot", finish)]
+         ("compare with the golden", compare_golden), ("golden compared", compared("golden")), ("screenshot", finish),
+         ("jump to Z8 around the layer's extent", jump_layer_z8), ("layer's Z8 shown", layer_z8_shown),
+         ("remove the density layer", remove_density), ("docks after the removal", record("removed")),
+         ("add another density layer", add_density), ("docks after the addition", record("added")),
+         ("start a new project", new_project), ("docks in the new project", record("new project")),
+         ("write the values", write_values)]
 
 
 def tick():

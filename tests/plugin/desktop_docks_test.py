@@ -5,14 +5,20 @@ scripts/install_plugin.sh into a throwaway profile: QGIS opens a project holding
 layer of the standard scene (1e6 points, the plugin goldens' layer), and desktop_docks_probe.py
 (run by `qgis --code`) opens the Zoom, Performance and SSIM docks from the plugin's menu, jumps
 to Z8, sweeps Z0-Z12, compares the view with a saved render, CPU with GPU and
-goldens/plugin/density_z8.png, and saves a screenshot of the window.
+goldens/plugin/density_z8.png, saves a screenshot of the window, then removes the density
+layer, adds another one and starts a new project.
 
 Asserts: the three docks exist and are visible, show the Z8 zoom level, points in view equal to
 a brute-force count on the scene, a render's time split, four sweep rows with the brute-force
 counts of each standard zoom, an SSIM of the Z8 render against its golden >= 0.98, SSIM 1 with no
-differing pixel against the saved render and between CPU and GPU, and that QGIS quits cleanly
-(the plugin unloads its docks and keeps their visibility for the next session). The screenshot is the user guide's picture:
-GRIDSHADE_UPDATE_DOCS=1 copies it to docs/_static/diagnostics_docks.png (look at it first).
+differing pixel against the saved render and between CPU and GPU, that the plugin's first-time
+layout fits the 1600 x 1000 screen without a dock that scrolls, that the Z8 jump centres on
+the layer's extent by default, that the docks let go of a removed layer (no layer named, the
+layer's buttons disabled), follow a new one and let go again after Project > New, and that QGIS
+quits cleanly
+(the plugin unloads its docks and keeps their visibility for the next session). The screenshots
+are the user guide's pictures: GRIDSHADE_UPDATE_DOCS=1 copies them to
+docs/_static/diagnostics_docks.png and performance_dock.png (look at them first).
 
 Usage: desktop_docks_test.py <source dir> <build dir>
 """
@@ -30,9 +36,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import desktop_support  # noqa: E402
 
 POINTS = 1000000
+DOCKS_KEYS = ("zoom", "performance", "ssim")
 tmp = tempfile.mkdtemp(prefix="gridshade_docks_")
 profile_root, scene, env = desktop_support.install(SOURCE, BUILD, tmp, POINTS)
-# The standard viewports from the engine's copy of shared/scenes.json.
+# The standard viewports (renderer/resources/scenes.json).
 with open(os.path.join(SOURCE, "renderer/resources/scenes.json"), encoding="utf-8") as f:
     VIEWPORTS = json.load(f)["viewports"]
 
@@ -56,7 +63,7 @@ desktop_support.stop_pyqgis(app, BUILD)
 out = os.path.join(tmp, "out")
 os.makedirs(out)
 env.update(GRIDSHADE_PROBE_OUT=out, GRIDSHADE_PROBE_GOLDEN=os.path.join(SOURCE, "goldens/plugin/density_z8.png"))
-run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", desktop_support.QGIS, "--noversioncheck", "--nologo",
+run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", desktop_support.QGIS, "--noversioncheck", "--nologo",
                       "--project", project, "--code", os.path.join(SOURCE, "tests/plugin/desktop_docks_probe.py")],
                      env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, text=True)
 
@@ -105,23 +112,65 @@ else:
         c = comparisons.get(name, {})
         check(c.get("ssimValue") == "1.000000" and (c.get("pixelsValue") or "").startswith("0 of"),
               "%s comparison: %s" % (name, c))
-    check("GPU" in comparisons.get("backends", {}).get("descriptionValue", ""), "CPU vs GPU names no GPU: %s" % comparisons.get("backends"))
+    # Mesa's llvmpipe (no GPU here) is named a software device, a real GPU a GPU.
+    backends = comparisons.get("backends", {}).get("descriptionValue", "")
+    device_kind = "software Vulkan (CPU) llvmpipe" if "llvmpipe" in backends else "GPU"
+    check(device_kind in backends, "CPU vs GPU names no %s: %s" % (device_kind, comparisons.get("backends")))
+    # auto leaves a software Vulkan device alone and says why.
+    if "llvmpipe" in backends:
+        check(perf.get("backendValue", "").startswith("CPU (auto skips llvmpipe"), "performance backend %r" % perf.get("backendValue"))
+    # The first-time layout fits a 1600 x 1000 window: no dock needs to scroll, the canvas keeps
+    # most of the width.
+    layout = values.get("layout") or {}
+    print("layout:", json.dumps(layout))
+    for key in DOCKS_KEYS:
+        d = layout.get(key)
+        check(d and d["contentHeight"] <= d["viewportHeight"], "the %s dock scrolls in a 1600 x 1000 window: %s" % (key, d))
+    check(layout.get("canvasWidth", 0) >= 800, "the canvas is %s px wide beside the docks" % layout.get("canvasWidth"))
+    # The jump centres on the user's data by default, not on the standard scene's place.
+    check(values.get("defaultCentre") == "Layer extent", "default centre %r" % values.get("defaultCentre"))
+    c = values.get("centres") or {}
+    if c:
+        off = max(abs(a - b) for a, b in zip(c["view"], c["layer"])) / c["unitsPerPixel"]
+        check(off <= 1.0, "the Z8 jump is %.1f px from the layer's extent centre: %s" % (off, c))
+    else:
+        failures.append("no centres recorded")
+    # The docks follow the project's density layers: none left, none shown and nothing to click.
+    layer_buttons = {"zoom": {"zoomButton0", "zoomButton4", "zoomButton8", "zoomButton12", "sweepButton"},
+                     "ssim": {"saveButton", "compareButton"}}
+    lifecycle = values.get("lifecycle", {})
+    print("lifecycle:", json.dumps(lifecycle, indent=1, ensure_ascii=False))
+    for moment, expected in (("removed", None), ("added", "Second density"), ("new project", None)):
+        docks = lifecycle.get(moment)
+        if not docks:
+            failures.append("no dock state after '%s'" % moment)
+            continue
+        for key, d in docks.items():
+            shown = d["layer"] if expected else d["layer"] == "no density layer selected"
+            check(shown == (expected or True), "%s: the %s dock shows %r" % (moment, key, d["layer"]))
+            enabled = layer_buttons.get(key, set()) & set(d["enabled"])
+            if expected:
+                check(key != "zoom" or "zoomButton8" in enabled, "%s: the zoom dock's buttons are off: %s" % (moment, d["enabled"]))
+            else:
+                check(not enabled, "%s: the %s dock still has %s enabled" % (moment, key, sorted(enabled)))
     check(run.returncode == 0, "QGIS exited with %d:\n%s" % (run.returncode, run.stdout[-3000:]))
     # Unloading the plugin at exit keeps the docks' visibility for the next session.
     ini = open(os.path.join(profile_root, "profiles/default/QGIS/QGIS3.ini"), encoding="utf-8").read()
     for key in ("zoom", "performance", "ssim"):
         check("docks\\%s\\visible=true" % key in ini, "the %s dock's visibility was not saved for the next session" % key)
 
-shot = os.path.join(out, "qgis_docks.png")
-if os.path.isfile(shot):
+# The window with the Zoom tab raised, and with the Performance tab raised.
+for shot_name, picture in (("qgis_docks.png", "diagnostics_docks.png"), ("qgis_docks_performance.png", "performance_dock.png")):
+    shot = os.path.join(out, shot_name)
+    if not os.path.isfile(shot):
+        failures.append("no screenshot %s" % shot_name)
+        continue
     artifacts = os.path.join(BUILD, "test-artifacts/desktop")
     os.makedirs(artifacts, exist_ok=True)
-    shutil.copy(shot, os.path.join(artifacts, "diagnostics_docks.png"))
+    shutil.copy(shot, os.path.join(artifacts, picture))
     if os.environ.get("GRIDSHADE_UPDATE_DOCS") == "1" and not failures:
-        shutil.copy(shot, os.path.join(SOURCE, "docs/_static/diagnostics_docks.png"))
-        print("wrote docs/_static/diagnostics_docks.png: look at it before committing")
-else:
-    failures.append("no screenshot")
+        shutil.copy(shot, os.path.join(SOURCE, "docs/_static", picture))
+        print("wrote docs/_static/%s: look at it before committing" % picture)
 print("\n".join("FAIL " + f for f in failures) or "ok   the three docks show their figures in the desktop")
 if not failures:
     shutil.rmtree(tmp, ignore_errors=True)

@@ -48,10 +48,10 @@ bool litCentroid( const QImage &image, const QPointF &at, int radius, QPointF &c
   return count > 0;
 }
 
-//! A 1-pixel square marker, no outline: the pixel QGIS draws a point into.
-void setPixelMarker( QgsVectorLayer *layer )
+//! A square marker of \a size logical pixels, no outline: 1 device pixel lights the pixel QGIS draws a point into.
+void setPixelMarker( QgsVectorLayer *layer, double size = 1.0 )
 {
-  auto marker = new QgsSimpleMarkerSymbolLayer( QgsSimpleMarkerSymbolLayerBase::Square, 1.0 );
+  auto marker = new QgsSimpleMarkerSymbolLayer( QgsSimpleMarkerSymbolLayerBase::Square, size );
   marker->setSizeUnit( QgsUnitTypes::RenderPixels );
   marker->setStrokeStyle( Qt::NoPen );
   marker->setColor( Qt::black );
@@ -69,6 +69,8 @@ class TestDensityAlignment : public QObject
     void cleanupTestCase();
     void againstMarkers_data();
     void againstMarkers();
+    void fractionalRatio_data();
+    void fractionalRatio();
 };
 
 void TestDensityAlignment::initTestCase()
@@ -178,6 +180,110 @@ void TestDensityAlignment::againstMarkers()
   // Both draw into the pixel whose area holds the point: the very same pixel for every point.
   QCOMPARE( same, pixels.size() );
   QgsProject::instance()->removeMapLayer( points );
+}
+
+void TestDensityAlignment::fractionalRatio_data()
+{
+  QTest::addColumn<QSize>( "size" );
+  QTest::addColumn<double>( "ratio" );
+  QTest::addColumn<double>( "rotation" );
+  // Odd sizes whose device image QGIS rounds up (801 x 1.5 = 1201.5 -> 1202) or down
+  // (801 x 1.25 = 1001.25 -> 1001), a rotated one, and exact ones that must stay as they were.
+  QTest::newRow( "801x601 at 1.5" ) << QSize( 801, 601 ) << 1.5 << 0.0;
+  QTest::newRow( "803x599 at 1.25" ) << QSize( 803, 599 ) << 1.25 << 0.0;
+  QTest::newRow( "801x601 at 1.25" ) << QSize( 801, 601 ) << 1.25 << 0.0;
+  QTest::newRow( "801x601 at 1.75" ) << QSize( 801, 601 ) << 1.75 << 0.0;
+  QTest::newRow( "803x599 at 1.75" ) << QSize( 803, 599 ) << 1.75 << 0.0;
+  QTest::newRow( "801x601 at 1.5, rotated 30" ) << QSize( 801, 601 ) << 1.5 << 30.0;
+  QTest::newRow( "803x599 at 1.25, rotated -50" ) << QSize( 803, 599 ) << 1.25 << -50.0;
+  QTest::newRow( "1024x768 at 1.5 (exact)" ) << QSize( 1024, 768 ) << 1.5 << 0.0;
+  QTest::newRow( "801x601 at 2 (exact)" ) << QSize( 801, 601 ) << 2.0 << 0.0;
+}
+
+void TestDensityAlignment::fractionalRatio()
+{
+  QFETCH( QSize, size );
+  QFETCH( double, ratio );
+  QFETCH( double, rotation );
+
+  // Z8 resolution around the standard centre, in logical pixels.
+  const Extent z8 = standard::viewport( 8 ).extent();
+  const double cx = ( z8.xmin + z8.xmax ) / 2, cy = ( z8.ymin + z8.ymax ) / 2;
+  const double unit = z8.width() / standard::WIDTH;
+  const QgsRectangle extent( cx - size.width() * unit / 2, cy - size.height() * unit / 2, cx + size.width() * unit / 2, cy + size.height() * unit / 2 );
+  QgsMapSettings ms = test::mapSettings( {}, extent, size );
+  ms.setDevicePixelRatio( ratio );
+  ms.setRotation( rotation );
+  const QSize device = ms.deviceOutputSize();
+  const QgsMapToPixel m2p = ms.mapToPixel();
+
+  // 20 x 10 points at known device positions, 0.15 .. 0.85 into their pixels, from the first to
+  // the last column and row of the device image (but inside the logical map, which QGIS
+  // fetches features from).
+  constexpr int POINT_COLUMNS = 20, POINT_ROWS = 10;
+  auto place = [ratio]( int i, int count, int devicePixels, int logicalPixels, double fraction ) {
+    const int pixel = static_cast<int>( std::lround( double( i ) * ( devicePixels - 1 ) / ( count - 1 ) ) );
+    const double edge = logicalPixels * ratio - 0.05;
+    const double at = pixel + fraction;
+    return at < edge ? at : ( pixel + edge ) / 2;
+  };
+  std::vector<double> x, y;
+  for ( int r = 0; r < POINT_ROWS; ++r )
+    for ( int c = 0; c < POINT_COLUMNS; ++c )
+    {
+      const int i = r * POINT_COLUMNS + c;
+      const double dx = place( c, POINT_COLUMNS, device.width(), size.width(), 0.15 + 0.7 * ( ( i * 37 ) % 50 ) / 49.0 );
+      const double dy = place( r, POINT_ROWS, device.height(), size.height(), 0.15 + 0.7 * ( ( i * 13 + 7 ) % 50 ) / 49.0 );
+      const QgsPointXY map = m2p.toMapCoordinates( dx / ratio, dy / ratio );
+      x.push_back( map.x() );
+      y.push_back( map.y() );
+    }
+
+  std::unique_ptr<QgsVectorLayer> owned = test::memoryPointLayer( PointColumns::owned( x, y ), QStringLiteral( "EPSG:3857" ), QStringLiteral( "markers" ) );
+  QgsVectorLayer *points = owned.release();
+  QgsProject::instance()->addMapLayer( points );
+  // One device pixel: an aliased square that covers exactly one pixel centre, the one of the
+  // pixel holding the point.
+  setPixelMarker( points, 1.0 / ratio );
+  std::unique_ptr<DensityLayer> density = test::createDensityLayer( QStringLiteral( "layer=%1&how=linear&cmap=red" ).arg( points->id() ) );
+  QVERIFY( density );
+  QStringList errors;
+  ms.setLayers( { density.get() } );
+  const QImage a = test::straightRgba( test::render( ms, Job::Sequential, &errors ) );
+  QVERIFY2( errors.isEmpty(), qPrintable( errors.join( QLatin1Char( '\n' ) ) ) );
+  ms.setLayers( { points } );
+  ms.setFlag( Qgis::MapSettingsFlag::ForceVectorOutput, true );
+  const QImage b = test::straightRgba( test::render( ms, Job::Sequential, &errors ) );
+  QVERIFY2( errors.isEmpty(), qPrintable( errors.join( QLatin1Char( '\n' ) ) ) );
+  QCOMPARE( a.size(), device );
+  QCOMPARE( b.size(), device );
+  QCOMPARE( test::litPixels( a ), static_cast<long long>( x.size() ) );
+
+  int misplaced = 0;
+  double worst = 0.0;
+  for ( size_t i = 0; i < x.size(); ++i )
+  {
+    // Where QGIS puts the point: its map-to-pixel (logical) times the ratio, from the top-left.
+    const QgsPointXY logical = m2p.transform( x[i], y[i] );
+    const QPointF exact( logical.x() * ratio, logical.y() * ratio );
+    const QPoint expected( static_cast<int>( std::floor( exact.x() ) ), static_cast<int>( std::floor( exact.y() ) ) );
+    QPointF ca, cb;
+    int na = 0, nb = 0;
+    QVERIFY2( litCentroid( b, exact, 2, cb, nb ), qPrintable( QStringLiteral( "QGIS marker: nothing drawn near %1,%2" ).arg( exact.x() ).arg( exact.y() ) ) );
+    // The reference agrees with itself: QGIS's marker lights the pixel its map-to-pixel names.
+    QCOMPARE( nb, 1 );
+    QCOMPARE( cb, QPointF( expected ) + QPointF( 0.5, 0.5 ) );
+    QVERIFY2( litCentroid( a, exact, 3, ca, na ), qPrintable( QStringLiteral( "density: nothing drawn near %1,%2" ).arg( exact.x() ).arg( exact.y() ) ) );
+    QCOMPARE( na, 1 );
+    misplaced += ca != cb;
+    worst = std::max( worst, std::max( std::abs( ca.x() - exact.x() ), std::abs( ca.y() - exact.y() ) ) );
+  }
+  qInfo().noquote() << QStringLiteral( "%1x%2 at %3 (device %4x%5): %6 of %7 points in another pixel than QGIS's marker; worst distance of a "
+                                       "density pixel centre from the exact position %8 px" )
+                         .arg( size.width() ).arg( size.height() ).arg( ratio ).arg( device.width() ).arg( device.height() )
+                         .arg( misplaced ).arg( x.size() ).arg( worst );
+  QgsProject::instance()->removeMapLayer( points );
+  QCOMPARE( misplaced, 0 );
 }
 
 GRIDSHADE_QGIS_TEST_MAIN( TestDensityAlignment )

@@ -261,6 +261,7 @@ void TestDensityRender::gpuBackend()
       if ( i == 0 )
       {
         QCOMPARE( stats.value( QStringLiteral( "device" ) ).toString(), gpu.device );
+        QCOMPARE( stats.value( QStringLiteral( "softwareDevice" ) ).toBool(), gpu.software );
         QVERIFY( stats.value( QStringLiteral( "gpuResidentBytes" ) ).toULongLong() >= POINTS * 16 );
       }
     }
@@ -268,6 +269,19 @@ void TestDensityRender::gpuBackend()
     QVERIFY( test::litPixels( images[0] ) > 1000 );
   }
   QCOMPARE( mDensity->setOption( QStringLiteral( "backend" ), QStringLiteral( "auto" ) ), QString() );
+
+  // auto: a real GPU, never a software Vulkan device (Mesa's llvmpipe here without a GPU), and
+  // the figures say why the CPU ran.
+  QStringList errors;
+  test::render( test::mapSettings( { mDensity.get() }, toRectangle( standard::viewport( 8 ).extent() ), QSize( 1024, 768 ) ), Job::Parallel, &errors );
+  QVERIFY2( errors.isEmpty(), qPrintable( errors.join( QLatin1Char( '\n' ) ) ) );
+  const QVariantMap stats = mDensity->renderStats();
+  if ( gpu.device.startsWith( QLatin1String( "llvmpipe" ) ) )
+    QVERIFY( gpu.software );
+  QCOMPARE( stats.value( QStringLiteral( "backend" ) ).toString(), gpu.software ? QStringLiteral( "cpu" ) : QStringLiteral( "gpu" ) );
+  if ( gpu.software )
+    QVERIFY2( stats.value( QStringLiteral( "backendNote" ) ).toString().contains( QStringLiteral( "software Vulkan" ) ),
+              qPrintable( stats.value( QStringLiteral( "backendNote" ) ).toString() ) );
 }
 
 GRIDSHADE_QGIS_TEST_MAIN( TestDensityRender )

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The plumbing behind the diagnostics docks, headless: render figures travel by signal onto the
-// GUI thread, diagnostic flags tag a render and force its backend, web-map zoom arithmetic
-// against shared/scenes.json, and the off-screen snapshot runner (the Zoom dock's sweep, the
+// GUI thread, diagnostic flags tag a render and force its backend, preview jobs leave
+// renderStats alone, web-map zoom arithmetic against renderer/resources/scenes.json, and the off-screen snapshot runner (the Zoom dock's sweep, the
 // SSIM dock's renders) against brute-force counts and the reviewed goldens.
 #include "density_layer.h"
 #include "diagnostics/snapshot_runner.h"
@@ -63,6 +63,7 @@ class TestDiagnostics : public QObject
     void cleanupTestCase();
     void statsArriveBySignal();
     void diagnosticFlags();
+    void previewJobsKeepTheViewStats();
     void webZoom3857();
     void webZoomOtherCrs();
     void sweepMatchesGoldens();
@@ -142,6 +143,31 @@ void TestDiagnostics::diagnosticFlags()
   // The flags change nothing in the picture.
   const QImage plain = test::render( standardSettings( 4 ), test::Job::Sequential );
   QCOMPARE( test::differingPixels( tagged, plain ), 0LL );
+}
+
+// The canvas renders the neighbourhood of the view in preview jobs after each view: their
+// figures reach the docks' signal (tagged "preview") but renderStats stays the view's.
+void TestDiagnostics::previewJobsKeepTheViewStats()
+{
+  QStringList errors;
+  test::render( standardSettings( 8 ), test::Job::Parallel, &errors );
+  QVERIFY( errors.isEmpty() );
+  const QVariantMap view = mDensity->renderStats();
+  QCOMPARE( view.value( QStringLiteral( "width" ) ).toInt(), 1024 );
+
+  QList<QVariantMap> received;
+  QObject receiver;
+  connect( mDensity->statsBox().get(), &RenderStatsBox::recorded, &receiver, [&]( const QVariantMap &stats ) { received << stats; }, Qt::QueuedConnection );
+  // A preview job as QgsMapCanvas makes them: another extent, another size, the preview flag.
+  const Viewport z4 = standard::viewport( 4 );
+  QgsMapSettings preview = test::mapSettings( { mDensity.get() }, toRectangle( z4.extent() ), QSize( 512, 384 ) );
+  preview.setFlag( Qgis::MapSettingsFlag::RenderPreviewJob, true );
+  test::render( preview, test::Job::Parallel, &errors );
+  QVERIFY( errors.isEmpty() );
+  QTRY_COMPARE( received.size(), 1 );
+  QCOMPARE( received.first().value( QStringLiteral( "tag" ) ).toString(), QStringLiteral( "preview" ) );
+  QCOMPARE( received.first().value( QStringLiteral( "width" ) ).toInt(), 512 );
+  QCOMPARE( mDensity->renderStats(), view );
 }
 
 void TestDiagnostics::webZoom3857()

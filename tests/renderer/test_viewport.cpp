@@ -22,6 +22,8 @@ class TestViewport : public QObject
     void edges();
     void roundingLikeDatashader();
     void validate();
+    void forDevice_data();
+    void forDevice();
     void webZoom();
 };
 
@@ -94,7 +96,59 @@ void TestViewport::validate()
   QVERIFY2( s.message().contains( QStringLiteral( "0x5" ) ), qPrintable( s.message() ) );
 }
 
-// The resolutions of shared/scenes.json give back their zoom levels, and halving the
+void TestViewport::forDevice_data()
+{
+  QTest::addColumn<int>( "logicalWidth" );
+  QTest::addColumn<int>( "logicalHeight" );
+  QTest::addColumn<double>( "ratio" );
+  QTest::newRow( "801x601 at 1.5 (rounded up)" ) << 801 << 601 << 1.5;
+  QTest::newRow( "801x601 at 1.25 (rounded down)" ) << 801 << 601 << 1.25;
+  QTest::newRow( "803x599 at 1.75" ) << 803 << 599 << 1.75;
+  QTest::newRow( "1024x768 at 1.5 (exact)" ) << 1024 << 768 << 1.5;
+  QTest::newRow( "801x601 at 2 (exact)" ) << 801 << 601 << 2.0;
+  QTest::newRow( "801x601 at 1 (exact)" ) << 801 << 601 << 1.0;
+}
+
+// The device grid of a map drawn at a fractional ratio, against brute force: a position d
+// device pixels from the top-left corner (a logical position d / ratio, which is where QGIS's
+// painter puts it) must fall in column floor(d); exact sizes give Datashader's grid unchanged.
+void TestViewport::forDevice()
+{
+  QFETCH( int, logicalWidth );
+  QFETCH( int, logicalHeight );
+  QFETCH( double, ratio );
+  const int w = qRound( logicalWidth * ratio ), h = qRound( logicalHeight * ratio ); // as QSize * qreal
+  const double unit = 611.49622628141; // map units per logical pixel
+  const Extent logical { 1000.0, -5000.0, 1000.0 + logicalWidth * unit, -5000.0 + logicalHeight * unit };
+  const Viewport vp = Viewport::forDevice( logical, logicalWidth, logicalHeight, w, h, ratio );
+  QCOMPARE( vp.width(), w );
+  QCOMPARE( vp.height(), h );
+  QVERIFY( vp.validate() );
+  QCOMPARE( vp.extent().xmin, logical.xmin );
+  QCOMPARE( vp.extent().ymax, logical.ymax );
+  if ( w == logicalWidth * ratio && h == logicalHeight * ratio )
+  {
+    const Viewport plain( logical, w, h, ratio );
+    QVERIFY( vp.extent() == plain.extent() );
+    QCOMPARE( vp.scaleX(), plain.scaleX() );
+    QCOMPARE( vp.translateX(), plain.translateX() );
+    QCOMPARE( vp.scaleY(), plain.scaleY() );
+    QCOMPARE( vp.translateY(), plain.translateY() );
+  }
+  int wrong = 0;
+  for ( int i = 0; i < 4000; ++i )
+  {
+    // Device positions 0.1 .. 0.9 into a pixel, over every column and row of the image.
+    const double dx = ( i * 7919 ) % w + 0.1 + 0.8 * ( ( i * 31 ) % 97 ) / 96.0;
+    const double dy = ( i * 104729 ) % h + 0.1 + 0.8 * ( ( i * 17 ) % 89 ) / 88.0;
+    const double x = logical.xmin + dx / ratio * unit, y = logical.ymax - dy / ratio * unit;
+    const int64_t expected = static_cast<int64_t>( std::floor( dy ) ) * w + static_cast<int64_t>( std::floor( dx ) );
+    wrong += vp.pixelIndex( x, y ) != expected;
+  }
+  QCOMPARE( wrong, 0 );
+}
+
+// The resolutions of renderer/resources/scenes.json give back their zoom levels, and halving the
 // resolution adds one level.
 void TestViewport::webZoom()
 {

@@ -24,6 +24,7 @@ class TestPerformanceDock : public QObject
     void cleanup();
     void dockIdentity();
     void pointsRecordLabels();
+    void softwareDeviceLabels();
     void rasterRecordLabels();
     void noLayerClearsFigures();
     void historyAndChartCap();
@@ -120,6 +121,27 @@ void TestPerformanceDock::pointsRecordLabels()
   QCOMPARE( text( "throughputValue" ), QStringLiteral( "1,000,000 points · 49.8 M points/s" ) );
   QCOMPARE( text( "memoryValue" ), QStringLiteral( "RSS 412.5 MiB · point cache 15.3 MiB · GPU 16.0 MiB" ) );
   QCOMPARE( text( "rendersValue" ), QStringLiteral( "1 recorded" ) );
+}
+
+// A software Vulkan device (Mesa's lavapipe) is named as such, never as a GPU; so is the
+// note of an auto render that skipped it.
+void TestPerformanceDock::softwareDeviceLabels()
+{
+  RenderRecord r = gpuRecord();
+  r.device = QStringLiteral( "llvmpipe (LLVM 15.0.6, 256 bits) (software Vulkan on the CPU; Vulkan 1.3.230, driver 0.0.1)" );
+  r.softwareDevice = true;
+  mDock->addRecord( r );
+  QVERIFY2( text( "backendValue" ).startsWith( QStringLiteral( "Software Vulkan (CPU) — llvmpipe" ) ), qPrintable( text( "backendValue" ) ) );
+  QVERIFY( !text( "backendValue" ).contains( QStringLiteral( "GPU" ) ) );
+  RenderRecord skipped = gpuRecord();
+  skipped.backend = QStringLiteral( "cpu" );
+  skipped.device = QStringLiteral( "CPU, 2 threads" );
+  skipped.backendNote = QStringLiteral( "auto skips llvmpipe: a software Vulkan device is slower than the CPU backend" );
+  mDock->addRecord( skipped );
+  QCOMPARE( text( "backendValue" ), QStringLiteral( "CPU (auto skips llvmpipe: a software Vulkan device is slower than the CPU backend)" ) );
+  // From the layer's figures, as the plugin delivers them.
+  QVERIFY( RenderRecord::fromStats( { { QStringLiteral( "backend" ), QStringLiteral( "gpu" ) }, { QStringLiteral( "softwareDevice" ), true } } ).softwareDevice );
+  QVERIFY( !RenderRecord::fromStats( { { QStringLiteral( "backend" ), QStringLiteral( "gpu" ) } } ).softwareDevice );
 }
 
 void TestPerformanceDock::rasterRecordLabels()

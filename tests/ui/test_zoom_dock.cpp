@@ -29,6 +29,7 @@ class TestZoomDock : public QObject
     void pointsLabels();
     void jumpButtons_data();
     void jumpButtons();
+    void centreChoices();
     void disabledWithoutLayer();
     void sweepRunning();
     void sweepTable();
@@ -115,6 +116,7 @@ void TestZoomDock::jumpButtons_data()
   {
     QTest::addRow( "Z%d scene", zoom ) << zoom << ZoomDock::Centre::StandardScene;
     QTest::addRow( "Z%d extent", zoom ) << zoom << ZoomDock::Centre::LayerExtent;
+    QTest::addRow( "Z%d view", zoom ) << zoom << ZoomDock::Centre::CurrentView;
   }
 }
 
@@ -128,8 +130,6 @@ void TestZoomDock::jumpButtons()
   auto *combo = mDock->findChild<QComboBox *>();
   QVERIFY( combo );
   QCOMPARE( combo->currentIndex(), static_cast<int>( centre ) );
-  QCOMPARE( combo->itemText( 0 ), QStringLiteral( "Standard scene (lon 8.5, lat 47.4)" ) );
-  QCOMPARE( combo->itemText( 1 ), QStringLiteral( "Layer extent" ) );
 
   QSignalSpy spy( mDock, &ZoomDock::zoomRequested );
   QPushButton *b = button( QStringLiteral( "Z%1" ).arg( zoom ) );
@@ -140,6 +140,24 @@ void TestZoomDock::jumpButtons()
   QCOMPARE( spy.at( 0 ).at( 0 ).toInt(), zoom );
   QVERIFY( spy.at( 0 ).at( 1 ).isValid() );
   QCOMPARE( qvariant_cast<ZoomDock::Centre>( spy.at( 0 ).at( 1 ) ), centre );
+}
+
+// The user's data, not the standard scene's place, unless asked for: the layer's extent is the
+// default, the current view and the standard scene the other choices.
+void TestZoomDock::centreChoices()
+{
+  auto *combo = mDock->findChild<QComboBox *>( QStringLiteral( "centreCombo" ) );
+  QVERIFY( combo );
+  QCOMPARE( mDock->centre(), ZoomDock::Centre::LayerExtent );
+  QCOMPARE( combo->count(), 3 );
+  QCOMPARE( combo->itemText( 0 ), QStringLiteral( "Layer extent" ) );
+  QCOMPARE( combo->itemText( 1 ), QStringLiteral( "Current view" ) );
+  QCOMPARE( combo->itemText( 2 ), QStringLiteral( "Standard scene (lon 8.5, lat 47.4)" ) );
+  mDock->setLayerName( QStringLiteral( "pts" ) );
+  QSignalSpy spy( mDock, &ZoomDock::zoomRequested );
+  QTest::mouseClick( button( QStringLiteral( "Z8" ) ), Qt::LeftButton );
+  QCOMPARE( spy.count(), 1 );
+  QCOMPARE( qvariant_cast<ZoomDock::Centre>( spy.at( 0 ).at( 1 ) ), ZoomDock::Centre::LayerExtent );
 }
 
 void TestZoomDock::disabledWithoutLayer()
