@@ -5,6 +5,7 @@
 // EPSG:3857, in EPSG:4326, for a 4326 layer on a 3857 map (on-the-fly reprojection) and on a
 // map rotated by 30 degrees.
 #include "density_layer.h"
+#include "qgis_compat.h"
 #include "plugin_test_support.h"
 #include "standard_zooms.h"
 
@@ -51,8 +52,8 @@ bool litCentroid( const QImage &image, const QPointF &at, int radius, QPointF &c
 //! A square marker of \a size logical pixels, no outline: 1 device pixel lights the pixel QGIS draws a point into.
 void setPixelMarker( QgsVectorLayer *layer, double size = 1.0 )
 {
-  auto marker = new QgsSimpleMarkerSymbolLayer( QgsSimpleMarkerSymbolLayerBase::Square, size );
-  marker->setSizeUnit( QgsUnitTypes::RenderPixels );
+  auto marker = new QgsSimpleMarkerSymbolLayer( qgiscompat::MARKER_SQUARE, size );
+  marker->setSizeUnit( qgiscompat::RENDER_PIXELS );
   marker->setStrokeStyle( Qt::NoPen );
   marker->setColor( Qt::black );
   QgsMarkerSymbol *symbol = new QgsMarkerSymbol( QgsSymbolLayerList() << marker );
