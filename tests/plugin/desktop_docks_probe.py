@@ -194,6 +194,7 @@ def finish():
                             for r in range(table.rowCount())]
     e = iface.mapCanvas().mapSettings().visibleExtent()
     values["canvasExtent"] = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
+    values["canvasPixel"] = iface.mapCanvas().mapSettings().mapUnitsPerPixel()
     values["visible"] = {key: bool(dock(key) and dock(key).isVisible()) for key in DOCKS}
     values["comparisons"] = state["comparisons"]
     values["defaultCentre"] = state.get("defaultCentre")
