@@ -5,6 +5,8 @@
 # Incremental; ccache keeps rebuilds of a fresh clone fast.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Paths below the clone are hashed relative to it, so another clone (CI's) hits the same cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(pwd)}
 flavour=${1:-qt5}
 shift || true
 case "$flavour" in

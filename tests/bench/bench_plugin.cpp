@@ -10,6 +10,7 @@
 #undef QT_NO_KEYWORDS
 #undef QT_NO_CAST_FROM_ASCII
 #include "density_layer.h"
+#include "qgis_compat.h"
 #include "plugin_test_support.h"
 #include "point_cache_builder.h"
 #include "qgis_bench_main.h"
@@ -123,7 +124,7 @@ void benchQgsHeatmap( benchmark::State &state )
   Fixture &f = fixture();
   auto *heatmap = new QgsHeatmapRenderer();
   heatmap->setRadius( 10 );
-  heatmap->setRadiusUnit( QgsUnitTypes::RenderPixels );
+  heatmap->setRadiusUnit( qgiscompat::RENDER_PIXELS );
   heatmap->setColorRamp( new QgsGradientColorRamp( QColor( 0, 0, 0, 0 ), QColor( 255, 255, 0 ) ) );
   QgsVectorLayer *layer = state.range( 0 ) ? f.gpkg : f.memory;
   layer->setRenderer( heatmap );
