@@ -95,3 +95,16 @@ if [ ! -f "$QGIS322_PREFIX/.complete-$QGIS322" ]; then
   run_root touch "$QGIS322_PREFIX/.complete-$QGIS322"
   rm -rf "$debs"
 fi
+
+# The prefix's development symlinks (libqgispython.so -> libqgispython.so.3.22.16, ...) are
+# relative, but the versioned libraries they name were installed into /usr/lib by the runtime
+# packages above: point each dangling one at the installed library. QGIS loads its Python
+# support through such a name (libraryPath()/qgispython), so without this qgis_process and the
+# desktop on 3.22 run without Python plugins.
+for link in "$QGIS322_PREFIX"/usr/lib/lib*.so; do
+  [ -L "$link" ] && [ ! -e "$link" ] || continue
+  target=$(readlink "$link")
+  case "$target" in /*) continue ;; esac
+  # (GRASS's libqgisgrass8 is not installed and not needed: its link stays dangling.)
+  if [ -e "/usr/lib/$target" ]; then run_root ln -sfn "/usr/lib/$target" "$link"; fi
+done
