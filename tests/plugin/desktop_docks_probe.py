@@ -252,6 +252,7 @@ def write_values():
     values["centres"] = state.get("centres")
     values["lifecycle"] = state["lifecycle"]
     values["log"] = state["log"]
+    values["mappings"] = {k: v for k, v in state["mappings"].items() if k in ("open the docks from the menu", "backends compared", "screenshot")}
     with open(os.path.join(OUT, "values.json"), "w", encoding="utf-8") as f:
         json.dump(values, f, indent=1, ensure_ascii=False)
     return True
@@ -269,6 +270,34 @@ STEPS = [("open the docks from the menu", open_docks), ("measure the docks", mea
          ("write the values", write_values)]
 
 
+def memory():
+    """This QGIS process's resident memory now and at its peak (MiB), for the step log: where the
+    desktop's memory goes (docs/performance.rst, "Memory of the test suite")."""
+    fields = {}
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
+                fields[key] = int(value.split()[0]) // 1024
+    return "RSS %(VmRSS)d MiB (anon %(RssAnon)d, file %(RssFile)d), peak %(VmHWM)d MiB" % fields
+
+
+def mappings(top=12):
+    """The largest parts of this process's resident memory (MiB): anonymous memory, and the files
+    mapped into it (libraries, fonts, the GeoPackage), from /proc/self/smaps."""
+    sizes, current = {}, None
+    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            first = line.split(None, 1)[0]
+            if not first.endswith(":") or "-" in first:
+                parts = line.split()
+                current = parts[5] if len(parts) > 5 else "[anonymous]"
+            elif first == "Rss:":
+                sizes[current] = sizes.get(current, 0) + int(line.split()[1])
+    biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:top]
+    return {os.path.basename(k) if k.startswith("/") else k: round(v / 1024, 1) for k, v in biggest}
+
+
 def tick():
     name, step = STEPS[state["step"]]
     try:
@@ -277,7 +306,8 @@ def tick():
         state["log"].append("%s raised %r" % (name, e))
         done = False
     if done:
-        state["log"].append("%.1f s: %s" % (time.monotonic() - state["started"], name))
+        state["log"].append("%.1f s: %s; %s" % (time.monotonic() - state["started"], name, memory()))
+        state.setdefault("mappings", {})[name] = mappings()
         state["step"] += 1
         if state["step"] == len(STEPS):
             quit_qgis()

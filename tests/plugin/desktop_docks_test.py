@@ -71,6 +71,7 @@ failures = []
 values_path = os.path.join(out, "values.json")
 values = json.load(open(values_path, encoding="utf-8")) if os.path.isfile(values_path) else {}
 print("probe log:", "\n  ".join([""] + values.get("log", [])))
+print("largest parts of QGIS's resident memory (MiB):", json.dumps(values.get("mappings"), indent=1))
 if not values:
     failures.append("the probe wrote nothing (QGIS exit %d):\n%s" % (run.returncode, run.stdout[-3000:]))
 elif "timeout" in values:
