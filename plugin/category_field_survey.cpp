@@ -2,8 +2,8 @@
 #include "category_field_survey.h"
 #include "qgis_compat.h"
 
-#include "aggregate_settings.h"
-#include "shade_settings.h"
+#include "aggregation/aggregate_settings.h"
+#include "shading/shade_settings.h"
 
 #include <qgsfeatureiterator.h>
 #include <qgsfeaturerequest.h>

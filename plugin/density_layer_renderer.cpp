@@ -8,7 +8,7 @@
 #include "point_cache_builder.h"
 #include "raster/raster_canvas_reader.h"
 #include "raster/raster_reader_pool.h"
-#include "raster_shading.h"
+#include "shading/raster_shading.h"
 
 #include <qgsfeedback.h>
 #include <qgsmessagelog.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "cpu_aggregator.h"
-#include "raster_regrid.h"
-#include "shade_settings.h"
-#include "status.h"
+#include "aggregation/cpu_aggregator.h"
+#include "core/status.h"
+#include "regrid/raster_regrid.h"
+#include "shading/shade_settings.h"
 
 #include <QString>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "point_accumulator.h"
 
-#include "aggregate_settings.h"
+#include "aggregation/aggregate_settings.h"
 
 #include <qgscoordinatetransform.h>
 #include <qgsexception.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "extent.h"
-#include "point_columns.h"
+#include "core/extent.h"
+#include "core/point_columns.h"
 
 #include <QStringList>
 

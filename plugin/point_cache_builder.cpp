@@ -2,7 +2,7 @@
 #include "point_cache_builder.h"
 #include "qgis_compat.h"
 
-#include "aggregate_settings.h"
+#include "aggregation/aggregate_settings.h"
 #include "point_accumulator.h"
 
 #include <qgsfeatureiterator.h>

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "arrow_point_reader.h"
+#include "core/status.h"
 #include "point_cache.h"
-#include "status.h"
 
 #include <qgscoordinatetransform.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include "core/status.h"
 #include "point_cache.h"
-#include "status.h"
 
 #include <QHash>
 #include <QMutex>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "render_stats.h"
 
-#include "aggregate.h"
+#include "aggregation/aggregate.h"
 #include "density_pipeline.h"
 
 namespace gridshade

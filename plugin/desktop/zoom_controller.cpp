@@ -4,7 +4,7 @@
 #include "density_layer.h"
 #include "diagnostics/snapshot_runner.h"
 #include "diagnostics/web_zoom.h"
-#include "standard_zooms.h"
+#include "scene/standard_zooms.h"
 
 #include <qgisinterface.h>
 #include <qgsmapcanvas.h>

@@ -14,8 +14,8 @@
 #include "plugin_test_support.h"
 #include "point_cache_builder.h"
 #include "qgis_bench_main.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgscolorramp.h>

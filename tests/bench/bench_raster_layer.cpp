@@ -13,7 +13,7 @@
 #include "qgis_bench_main.h"
 #include "raster/raster_canvas_reader.h"
 #include "raster/raster_reader_pool.h"
-#include "raster_shading.h"
+#include "shading/raster_shading.h"
 
 #include <qgsapplication.h>
 #include <qgsmaprenderersequentialjob.h>

@@ -7,7 +7,7 @@
 #include "density_layer.h"
 #include "qgis_compat.h"
 #include "plugin_test_support.h"
-#include "standard_zooms.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgscoordinatetransform.h>

@@ -10,7 +10,7 @@
 #include "labelled_points.h"
 #include "plugin_test_support.h"
 #include "point_cache_builder.h"
-#include "standard_zooms.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgsfeedback.h>

@@ -4,8 +4,8 @@
 // without error; a render cancelled right after it starts finishes promptly.
 #include "density_layer.h"
 #include "plugin_test_support.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgsmaprendererparalleljob.h>

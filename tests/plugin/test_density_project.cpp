@@ -4,8 +4,8 @@
 // layer type, check its options and that it draws the same image as before.
 #include "density_layer.h"
 #include "plugin_test_support.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgspluginlayer.h>

@@ -10,9 +10,9 @@
 #include "qgis_compat.h"
 #include "plugin_test_support.h"
 #include "raster/raster_canvas_reader.h"
-#include "raster_shading.h"
-#include "ssim.h"
-#include "standard_zooms.h"
+#include "shading/raster_shading.h"
+#include "checks/ssim.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgscoordinatetransform.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "aggregate.h"
-#include "status.h"
+#include "aggregation/aggregate.h"
+#include "core/status.h"
 
 #include <QString>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "alignment.h"
 
-#include "viewport.h"
+#include "core/viewport.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,9 +3,9 @@
 
 #include "aggregate.h"
 #include "aggregate_settings.h"
-#include "point_columns.h"
-#include "status.h"
-#include "viewport.h"
+#include "core/point_columns.h"
+#include "core/status.h"
+#include "core/viewport.h"
 
 #include <atomic>
 

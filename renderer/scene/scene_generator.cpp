@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scene_generator.h"
 
-#include "portable_math.h"
-#include "thread_pool.h"
+#include "core/portable_math.h"
+#include "core/thread_pool.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "extent.h"
+#include "core/extent.h"
 
 namespace gridshade
 {

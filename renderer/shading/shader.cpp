@@ -2,9 +2,9 @@
 #include "shader.h"
 
 #include "color_lookup.h"
+#include "core/thread_pool.h"
 #include "shade_internal.h"
 #include "spread.h"
-#include "thread_pool.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "rgba_image.h"
+#include "core/rgba_image.h"
+#include "core/status.h"
 #include "shade_settings.h"
-#include "status.h"
 
 #include <cstdint>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cpu_aggregator.h"
 
+#include "core/thread_pool.h"
 #include "point_binner.h"
-#include "thread_pool.h"
 
 #include <algorithm>
 #include <cmath>

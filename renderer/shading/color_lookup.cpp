@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "color_lookup.h"
 
-#include "rgba_image.h"
+#include "core/rgba_image.h"
 
 #include <cmath>
 

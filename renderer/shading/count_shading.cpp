@@ -9,9 +9,9 @@
 //                 distinct non-zero counts, found per pixel by binary search
 //   per pixel     ShadeSettings::useValueTable off: the reference path the tables must equal
 #include "color_lookup.h"
+#include "core/thread_pool.h"
 #include "shade_internal.h"
 #include "shader.h"
-#include "thread_pool.h"
 
 #include <functional>
 #include <mutex>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "raster_shading.h"
 
-#include "aggregate.h"
+#include "aggregation/aggregate.h"
 #include "shader.h"
 
 #include <cmath>

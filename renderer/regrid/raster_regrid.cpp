@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "raster_regrid.h"
 
-#include "thread_pool.h"
+#include "core/thread_pool.h"
 
 #include <algorithm>
 #include <cmath>

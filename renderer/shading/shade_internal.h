@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "rgba_image.h"
+#include "core/rgba_image.h"
 #include "shade_settings.h"
 #include "value_transform.h"
 

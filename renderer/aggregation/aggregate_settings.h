@@ -2,9 +2,9 @@
 #pragma once
 
 #include "aggregate.h"
-#include "point_columns.h"
-#include "status.h"
-#include "viewport.h"
+#include "core/point_columns.h"
+#include "core/status.h"
+#include "core/viewport.h"
 
 #include <QString>
 
