@@ -2,7 +2,7 @@
 #include "performance_controller.h"
 
 #include "core/process_memory.h"
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "performance_dock.h"
 #include "render_record.h"
 

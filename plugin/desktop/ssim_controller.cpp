@@ -2,9 +2,9 @@
 #include "ssim_controller.h"
 
 #include "checks/ssim.h"
-#include "density_layer.h"
 #include "diagnostics/snapshot_runner.h"
 #include "diagnostics/web_zoom.h"
+#include "layer/density_layer.h"
 
 #include <qgisinterface.h>
 #include <qgsmapcanvas.h>

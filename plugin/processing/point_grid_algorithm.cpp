@@ -4,7 +4,7 @@
 #include "aggregation/aggregator.h"
 
 #include "cancel_watch.h"
-#include "point_cache_builder.h"
+#include "points/point_cache_builder.h"
 #include "named_enum_parameter.h"
 #include "qgis_compat.h"
 

@@ -3,7 +3,7 @@
 
 #include "aggregation/cpu_aggregator.h"
 #include "core/viewport.h"
-#include "point_cache.h"
+#include "points/point_cache.h"
 
 #include <qgscoordinatereferencesystem.h>
 #include <qgsprocessingalgorithm.h>

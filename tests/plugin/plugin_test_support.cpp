@@ -2,7 +2,7 @@
 #include "plugin_test_support.h"
 
 #include "checks/ssim.h"
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "registration.h"
 
 #include <gdal_utils.h>

@@ -8,9 +8,9 @@
 // look at the images. On failure the actual image, a diff image and a report go to
 // <build>/test-artifacts/plugin-goldens/.
 #include "checks/ssim.h"
-#include "density_layer.h"
 #include "density_pipeline.h"
 #include "gpu/gpu_aggregator.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
 #include "scene/scene_generator.h"
 #include "scene/standard_zooms.h"

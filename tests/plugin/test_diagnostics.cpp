@@ -4,9 +4,9 @@
 // renderStats alone, web-map zoom arithmetic against renderer/resources/scenes.json, and the off-screen snapshot runner (the Zoom dock's sweep, the
 // SSIM dock's renders) against brute-force counts and the reviewed goldens.
 #include "checks/ssim.h"
-#include "density_layer.h"
 #include "diagnostics/snapshot_runner.h"
 #include "diagnostics/web_zoom.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
 #include "scene/scene_generator.h"
 #include "scene/standard_zooms.h"

@@ -6,7 +6,7 @@
 // project round trip and errors.
 //
 // Regenerate goldens on purpose only: GRIDSHADE_UPDATE_GOLDENS=1, then look at goldens/raster_layer/.
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "qgis_compat.h"
 #include "plugin_test_support.h"
 #include "raster/raster_canvas_reader.h"

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "density_settings.h"
-#include "point_cache_store.h"
+#include "points/point_cache_store.h"
 #include "render_stats.h"
 
 #include <qgsmaplayerrenderer.h>

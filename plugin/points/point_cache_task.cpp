@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "point_cache_task.h"
 
-#include "layer_notices.h"
+#include "layer/layer_notices.h"
 #include "point_cache_builder.h"
 
 #include <qgsfeedback.h>

@@ -5,7 +5,7 @@
 #include "density_layer.h"
 #include "density_pipeline.h"
 #include "layer_notices.h"
-#include "point_cache_builder.h"
+#include "points/point_cache_builder.h"
 #include "raster/raster_canvas_reader.h"
 #include "raster/raster_reader_pool.h"
 #include "shading/raster_shading.h"

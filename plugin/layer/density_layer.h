@@ -3,7 +3,7 @@
 
 #include "density_settings.h"
 #include "layer_notices.h"
-#include "point_cache_store.h"
+#include "points/point_cache_store.h"
 #include "render_stats.h"
 
 #include <qgspluginlayer.h>

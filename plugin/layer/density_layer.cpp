@@ -4,8 +4,8 @@
 
 #include "density_layer_renderer.h"
 #include "density_legend.h"
-#include "point_cache_builder.h"
-#include "point_cache_task.h"
+#include "points/point_cache_builder.h"
+#include "points/point_cache_task.h"
 #include "raster/memory_views.h"
 #include "raster/raster_reader_pool.h"
 
