@@ -3,8 +3,8 @@
 
 #include "gpu/gpu_aggregator.h"
 
-#include "density_layer.h"
-#include "density_layer_type.h"
+#include "layer/density_layer.h"
+#include "layer/density_layer_type.h"
 #include "processing/gridshade_provider.h"
 #include "raster/memory_views.h"
 

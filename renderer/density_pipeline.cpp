@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_pipeline.h"
 
-#include "aggregator.h"
-#include "shader.h"
+#include "aggregation/aggregator.h"
+#include "shading/shader.h"
 
 #include <chrono>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "aggregate.h"
-#include "cpu_aggregator.h"
-#include "rgba_image.h"
-#include "shade_settings.h"
+#include "aggregation/aggregate.h"
+#include "aggregation/cpu_aggregator.h"
+#include "core/rgba_image.h"
+#include "shading/shade_settings.h"
 
 #include <atomic>
 

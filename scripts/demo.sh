@@ -19,7 +19,7 @@ bash scripts/install_plugin.sh > /dev/null
 out=examples/output/density_demo.png
 rm -f "$out" "${out%.png}.pgw" "$out.aux.xml"
 # Debian's qgis_process wrapper passes --noversioncheck, which qgis_process 3.22 rejects: call
-# the binary. Z8 is renderer/standard_zooms.h's viewport (xmin,xmax,ymin,ymax [CRS]).
+# the binary. Z8 is renderer/scene/standard_zooms.h's viewport (xmin,xmax,ymin,ymax [CRS]).
 /usr/bin/qgis_process.bin run gridshade:renderdensityimage -- \
   INPUT="$PWD/$scene" \
   "EXTENT=633129.6038867435,1259301.7395989073,5772795.863495652,6242424.965279775 [EPSG:3857]" \

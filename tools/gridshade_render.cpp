@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // gridshade-render: points (the standard scene or a file) -> density PNG + stats JSON.
 #include "density_pipeline.h"
-#include "npy_writer.h"
-#include "points_file.h"
+#include "io/npy_writer.h"
+#include "io/points_file.h"
 #include "render_options.h"
-#include "scene_generator.h"
+#include "scene/scene_generator.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>

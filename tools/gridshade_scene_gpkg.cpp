@@ -7,7 +7,7 @@
 //
 // value = (i mod 1000) / 10 and cat = i mod 4, with i the point's index: deterministic and
 // independent of position, so sums and categories can be recomputed from the index alone.
-#include "scene_generator.h"
+#include "scene/scene_generator.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>

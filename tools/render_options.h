@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "cpu_aggregator.h"
-#include "points_file.h"
-#include "shade_settings.h"
-#include "status.h"
-#include "viewport.h"
+#include "aggregation/cpu_aggregator.h"
+#include "core/status.h"
+#include "core/viewport.h"
+#include "io/points_file.h"
+#include "shading/shade_settings.h"
 
 #include <QString>
 #include <QStringList>

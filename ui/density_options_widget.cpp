@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_options_widget.h"
 
-#include "shade_settings.h"
+#include "shading/shade_settings.h"
 #include "ui_density_options_widget.h"
 
 namespace gridshade

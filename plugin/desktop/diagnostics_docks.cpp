@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "diagnostics_docks.h"
 
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "performance_controller.h"
 #include "performance_dock.h"
 #include "ssim_controller.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "gridshade_plugin.h"
 
-#include "density_dialogs.h"
 #include "diagnostics_docks.h"
+#include "layer/density_dialogs.h"
 #include "registration.h"
 
 #include <qgisinterface.h>

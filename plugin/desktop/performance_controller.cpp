@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "performance_controller.h"
 
-#include "density_layer.h"
+#include "core/process_memory.h"
+#include "layer/density_layer.h"
 #include "performance_dock.h"
-#include "process_memory.h"
 #include "render_record.h"
 
 #include <qgisinterface.h>

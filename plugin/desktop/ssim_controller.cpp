@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ssim_controller.h"
 
-#include "density_layer.h"
+#include "checks/ssim.h"
 #include "diagnostics/snapshot_runner.h"
 #include "diagnostics/web_zoom.h"
-#include "ssim.h"
+#include "layer/density_layer.h"
 
 #include <qgisinterface.h>
 #include <qgsmapcanvas.h>

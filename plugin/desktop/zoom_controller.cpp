@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "zoom_controller.h"
 
-#include "density_layer.h"
 #include "diagnostics/snapshot_runner.h"
 #include "diagnostics/web_zoom.h"
-#include "standard_zooms.h"
+#include "layer/density_layer.h"
+#include "scene/standard_zooms.h"
 
 #include <qgisinterface.h>
 #include <qgsmapcanvas.h>

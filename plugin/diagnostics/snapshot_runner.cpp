@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "snapshot_runner.h"
 
-#include "density_layer.h"
+#include "layer/density_layer.h"
 
 #include <qgsmaprendererparalleljob.h>
 

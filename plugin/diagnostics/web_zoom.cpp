@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "web_zoom.h"
 
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgscoordinatetransform.h>
 #include <qgsexception.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "point_grid_algorithm.h"
 
-#include "aggregator.h"
+#include "aggregation/aggregator.h"
 
 #include "cancel_watch.h"
-#include "point_cache_builder.h"
+#include "points/point_cache_builder.h"
 #include "named_enum_parameter.h"
 #include "qgis_compat.h"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "cpu_aggregator.h"
-#include "point_cache.h"
-#include "viewport.h"
+#include "aggregation/cpu_aggregator.h"
+#include "core/viewport.h"
+#include "points/point_cache.h"
 
 #include <qgscoordinatereferencesystem.h>
 #include <qgsprocessingalgorithm.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "raster_writer.h"
 
-#include "alignment.h"
+#include "checks/alignment.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "aggregate.h"
-#include "extent.h"
-#include "rgba_image.h"
-#include "status.h"
+#include "aggregation/aggregate.h"
+#include "core/extent.h"
+#include "core/rgba_image.h"
+#include "core/status.h"
 
 #include <QString>
 #include <QStringList>

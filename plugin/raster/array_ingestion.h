@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "status.h"
+#include "core/status.h"
 
 #include <QString>
 #include <QVariantMap>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "raster_regrid.h"
 #include "raster_window_reader.h"
+#include "regrid/raster_regrid.h"
 
 #include <qgsrectangle.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "alignment.h"
-#include "status.h"
+#include "checks/alignment.h"
+#include "core/status.h"
 
 #include <QList>
 #include <QSize>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "aggregate_settings.h"
+#include "aggregation/aggregate_settings.h"
 
 #include <QString>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "point_columns.h"
-#include "status.h"
+#include "core/point_columns.h"
+#include "core/status.h"
 
 #include <cstdint>
 #include <list>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Aggregate and shade the standard scene at Z0/Z4/Z8/Z12 for 1e6 and 1e7 points.
-#include "cpu_aggregator.h"
-#include "scene_generator.h"
-#include "shader.h"
-#include "standard_zooms.h"
+#include "aggregation/cpu_aggregator.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
+#include "shading/shader.h"
 
 #include <benchmark/benchmark.h>
 

@@ -6,12 +6,12 @@
 //
 // Needs Qt's xcb platform for Vulkan (an X server: a desktop, or Xvfb on a server).
 // GRIDSHADE_BENCH_MAX_POINTS caps the scene (default 1e8).
-#include "aggregator.h"
-#include "cpu_aggregator.h"
+#include "aggregation/aggregator.h"
+#include "aggregation/cpu_aggregator.h"
 #include "density_pipeline.h"
 #include "gpu/gpu_aggregator.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <QGuiApplication>
 #include <QThread>

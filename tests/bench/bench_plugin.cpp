@@ -9,13 +9,13 @@
 // engine-only benchmarks are built with QT_NO_KEYWORDS and QT_NO_CAST_FROM_ASCII.
 #undef QT_NO_KEYWORDS
 #undef QT_NO_CAST_FROM_ASCII
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "qgis_compat.h"
 #include "plugin_test_support.h"
-#include "point_cache_builder.h"
+#include "points/point_cache_builder.h"
 #include "qgis_bench_main.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgscolorramp.h>

@@ -8,12 +8,12 @@
 // Needs GRIDSHADE_RASTER_BENCH_VRT (scripts/bench_raster_layer.sh builds the mosaic).
 #undef QT_NO_KEYWORDS
 #undef QT_NO_CAST_FROM_ASCII
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
 #include "qgis_bench_main.h"
 #include "raster/raster_canvas_reader.h"
 #include "raster/raster_reader_pool.h"
-#include "raster_shading.h"
+#include "shading/raster_shading.h"
 
 #include <qgsapplication.h>
 #include <qgsmaprenderersequentialjob.h>

@@ -4,7 +4,7 @@
 // with exact edge hits, NaN/inf coordinates, NaN values and out-of-range categories, and the
 // brute-force reference of Datashader's bin rule.
 
-#include "extent.h"
+#include "core/extent.h"
 
 #include <cmath>
 #include <cstdint>

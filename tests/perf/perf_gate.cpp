@@ -2,10 +2,10 @@
 // The work that the instruction-count gate measures: aggregate + eq_hist shade of the standard
 // 1e6-point scene at Z8, once, on one thread. Points come from a raw file written natively
 // beforehand, so that valgrind does not have to run the generator.
-#include "cpu_aggregator.h"
-#include "points_file.h"
-#include "shader.h"
-#include "standard_zooms.h"
+#include "aggregation/cpu_aggregator.h"
+#include "io/points_file.h"
+#include "scene/standard_zooms.h"
+#include "shading/shader.h"
 
 #include <valgrind/callgrind.h>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "plugin_test_support.h"
 
-#include "density_layer.h"
+#include "checks/ssim.h"
+#include "layer/density_layer.h"
 #include "registration.h"
-#include "ssim.h"
 
 #include <gdal_utils.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-#include "point_columns.h"
+#include "core/point_columns.h"
 
 #include <QImage>
 #include <QString>

@@ -3,8 +3,8 @@
 // a feature id or a floating-point field, a text or integer field with the fewest distinct values
 // within the colours of count_cat, warnings naming the distinct values of a sample counted here
 // by brute force.
-#include "category_field_survey.h"
 #include "labelled_points.h"
+#include "layer/category_field_survey.h"
 #include "plugin_test_support.h"
 
 #include <qgsapplication.h>

@@ -4,10 +4,10 @@
 // antialiasing; the centroids of the lit pixels of each point must agree within 0.5 px, in
 // EPSG:3857, in EPSG:4326, for a 4326 layer on a 3857 map (on-the-fly reprojection) and on a
 // map rotated by 30 degrees.
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "qgis_compat.h"
 #include "plugin_test_support.h"
-#include "standard_zooms.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgscoordinatetransform.h>

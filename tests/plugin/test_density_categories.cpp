@@ -6,11 +6,11 @@
 // task of a big build when cancelled or when its layer goes;
 // a nonexistent field is refused when set; lastError follows failed renders; the legend shows
 // the categories once the first render has read them.
-#include "density_layer.h"
 #include "labelled_points.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
-#include "point_cache_builder.h"
-#include "standard_zooms.h"
+#include "points/point_cache_builder.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgsfeedback.h>

@@ -5,7 +5,7 @@
 // a 7-parameter and a 3-parameter Helmert shift, about ten metres apart), one after the other
 // on the same layer and its point cache. The reference is QGIS's own QgsCoordinateTransform
 // with each context, then the map's map-to-pixel.
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
 
 #include <qgsapplication.h>

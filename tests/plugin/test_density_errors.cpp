@@ -2,10 +2,10 @@
 // Bad input gives a clear message in job.errors() (and the layer's lastError) and never a crash;
 // odd but valid input (an empty layer, NaN/inf points, a zero-size or rotated map) renders
 // without error; a render cancelled right after it starts finishes promptly.
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgsmaprendererparalleljob.h>

@@ -2,10 +2,10 @@
 // A density layer survives a project round trip: write a .qgz with a GeoPackage point layer and a
 // density layer on it, clear the project, read it back, find the density layer by its plugin
 // layer type, check its options and that it draws the same image as before.
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgspluginlayer.h>

@@ -7,13 +7,13 @@
 // Regenerate on purpose only: GRIDSHADE_UPDATE_GOLDENS=1 ctest -R plugin.density_render, then
 // look at the images. On failure the actual image, a diff image and a report go to
 // <build>/test-artifacts/plugin-goldens/.
-#include "density_layer.h"
+#include "checks/ssim.h"
 #include "density_pipeline.h"
 #include "gpu/gpu_aggregator.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
-#include "scene_generator.h"
-#include "ssim.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgsproject.h>

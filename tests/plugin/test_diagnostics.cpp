@@ -3,13 +3,13 @@
 // GUI thread, diagnostic flags tag a render and force its backend, preview jobs leave
 // renderStats alone, web-map zoom arithmetic against renderer/resources/scenes.json, and the off-screen snapshot runner (the Zoom dock's sweep, the
 // SSIM dock's renders) against brute-force counts and the reviewed goldens.
-#include "density_layer.h"
+#include "checks/ssim.h"
 #include "diagnostics/snapshot_runner.h"
 #include "diagnostics/web_zoom.h"
+#include "layer/density_layer.h"
 #include "plugin_test_support.h"
-#include "scene_generator.h"
-#include "ssim.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgsmaprendererparalleljob.h>

@@ -6,13 +6,13 @@
 // project round trip and errors.
 //
 // Regenerate goldens on purpose only: GRIDSHADE_UPDATE_GOLDENS=1, then look at goldens/raster_layer/.
-#include "density_layer.h"
+#include "layer/density_layer.h"
 #include "qgis_compat.h"
 #include "plugin_test_support.h"
 #include "raster/raster_canvas_reader.h"
-#include "raster_shading.h"
-#include "ssim.h"
-#include "standard_zooms.h"
+#include "shading/raster_shading.h"
+#include "checks/ssim.h"
+#include "scene/standard_zooms.h"
 
 #include <qgsapplication.h>
 #include <qgscoordinatetransform.h>

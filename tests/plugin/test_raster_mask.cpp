@@ -7,7 +7,7 @@
 // Regenerate on purpose only: GRIDSHADE_UPDATE_GOLDENS=1, then look at goldens/raster/.
 #include "plugin_test_support.h"
 #include "raster/raster_window_reader.h"
-#include "raster_shading.h"
+#include "shading/raster_shading.h"
 
 #include <qgsapplication.h>
 #include <qgsprocessingalgorithm.h>

@@ -3,10 +3,10 @@
 // (identical pixels at many scales), a read at 1/8 through the chosen overview reads far fewer
 // bytes than a full-resolution read (counted by a virtual file system), and its result matches
 // the full-resolution read averaged down to the same size (SSIM >= 0.99).
+#include "checks/ssim.h"
 #include "counting_vsi.h"
 #include "plugin_test_support.h"
 #include "raster/raster_window_reader.h"
-#include "ssim.h"
 
 #include <qgsapplication.h>
 #include <qgsprocessingalgorithm.h>

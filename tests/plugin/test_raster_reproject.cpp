@@ -3,10 +3,10 @@
 // on the same GDAL-written fixture: geotransform within 1e-6, SSIM >= 0.99, the destination CRS
 // exactly as given, and control points (3 x 3 markers written at known coordinates, projected
 // with OGR) found within 0.5 pixel of where they belong.
+#include "checks/ssim.h"
 #include "plugin_test_support.h"
 #include "qgis_compat.h"
 #include "raster/raster_reprojector.h"
-#include "ssim.h"
 
 #include <qgsapplication.h>
 #include <qgscoordinatereferencesystem.h>

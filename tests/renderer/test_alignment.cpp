@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // validateAlignment on a metric (EPSG:3857) and a geographic (EPSG:4326) extent.
-#include "alignment.h"
-#include "standard_zooms.h"
-#include "viewport.h"
+#include "checks/alignment.h"
+#include "core/viewport.h"
+#include "scene/standard_zooms.h"
 
 #include <QtTest>
 

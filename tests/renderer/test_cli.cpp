@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // gridshade-render end to end: outputs, stats, exports, and clear errors for bad input.
-#include "scene_generator.h"
+#include "scene/scene_generator.h"
 
 #include <QFile>
 #include <QImage>

@@ -4,10 +4,10 @@
 // Regenerate on purpose only: GRIDSHADE_UPDATE_GOLDENS=1 ctest -R goldens, then look at the
 // images and say why in the commit. On failure the actual image, a diff image and a report go to
 // <build>/test-artifacts/goldens/.
+#include "checks/ssim.h"
 #include "density_pipeline.h"
-#include "scene_generator.h"
-#include "ssim.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include "file_sha256.h"
 

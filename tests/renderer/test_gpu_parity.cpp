@@ -5,11 +5,11 @@
 //
 // Needs a Vulkan device: ctest runs it under xvfb-run with Qt's xcb platform, on Mesa's lavapipe
 // where there is no GPU. Without a device every test is skipped with the reason.
-#include "aggregator.h"
-#include "cpu_aggregator.h"
+#include "aggregation/aggregator.h"
+#include "aggregation/cpu_aggregator.h"
 #include "gpu/gpu_aggregator.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include "random_points.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The process RSS that the performance dock shows: against /proc/self/status and a touched block.
-#include "process_memory.h"
+#include "core/process_memory.h"
 
 #include <QFile>
 #include <QRegularExpression>

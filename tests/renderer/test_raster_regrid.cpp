@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Canvas.raster kernels: hand-computed grids (Datashader's own formulas worked by hand), a
 // brute-force reference built from exact cell overlaps, georeferencing of ramps, validity.
-#include "raster_regrid.h"
+#include "regrid/raster_regrid.h"
 
 #include <QtTest>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Every reduction against a brute-force reference, thread-count independence, drop counts.
-#include "cpu_aggregator.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "aggregation/cpu_aggregator.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include "random_points.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Zero-copy QImage view and the explicit copy path.
-#include "rgba_image.h"
+#include "core/rgba_image.h"
 
 #include <QtTest>
 

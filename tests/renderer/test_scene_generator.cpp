@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Generator determinism, prefix property, mixture shape, portable math, standard zooms.
-#include "portable_math.h"
-#include "scene_generator.h"
-#include "standard_zooms.h"
+#include "core/portable_math.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
 
 #include <QFile>
 #include <QJsonArray>

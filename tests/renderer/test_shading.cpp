@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // linear, log, cbrt, eq_hist and the colormap kinds against values computed by hand.
-#include "cpu_aggregator.h"
-#include "scene_generator.h"
-#include "shader.h"
-#include "standard_zooms.h"
+#include "aggregation/cpu_aggregator.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
+#include "shading/shader.h"
 
 #include <QtTest>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // spread masks, "over" spreading, count spreading and dynspread.
-#include "spread.h"
+#include "shading/spread.h"
 
 #include <QtTest>
 

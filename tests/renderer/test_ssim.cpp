@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // SSIM against scikit-image's structural_similarity and against closed forms.
-#include "ssim.h"
+#include "checks/ssim.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Datashader's point-to-pixel rule at the edges, the single north-up flip, web-map zoom levels.
-#include "standard_zooms.h"
-#include "viewport.h"
+#include "core/viewport.h"
+#include "scene/standard_zooms.h"
 
 #include <QFile>
 #include <QJsonDocument>
