@@ -25,8 +25,9 @@ namespace
 //! Why auto leaves the device alone, or an empty string when auto may use it.
 QString autoRefusal()
 {
-  // Creates the device on first use, as the aggregation would; later calls are cheap.
-  const GpuStatus gpu = GpuAggregator::status();
+  // Chooses the device without opening it: a software device is refused before it costs
+  // anything (lavapipe opened takes 33.5 MiB of host memory and compiles the shaders).
+  const GpuStatus gpu = GpuAggregator::device();
   if ( !gpu.available || !gpu.software )
     return QString();
   // lavapipe runs the shaders on the CPU's cores, several times slower than the CPU backend.

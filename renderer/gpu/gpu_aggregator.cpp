@@ -3,6 +3,7 @@
 
 #include "gpu_context.h"
 #include "gpu_thread.h"
+#include "vulkan_device.h"
 
 #include <QCoreApplication>
 
@@ -28,6 +29,8 @@ struct Service
     std::unique_ptr<gpu::GpuContext> context; // GPU thread only
     bool tried = false;                       // GPU thread only
     QString reason;                           // GPU thread only
+    bool probed = false;                      // GPU thread only
+    GpuStatus probe;                          // GPU thread only: device() before a context exists
     bool cleanupRegistered = false;
     uint64_t generation = 0; // bumped by shutdown(): tasks of an older thread then do nothing
 };
@@ -43,9 +46,9 @@ void shutdownAtExit()
   GpuAggregator::shutdown();
 }
 
-// Runs \a task on the GPU thread with the context created (once) beforehand.
+// Runs \a task on the GPU thread (started on first use).
 template<typename Task>
-void withContext( Task task )
+void onThread( Task task )
 {
   Service &s = service();
   std::shared_ptr<gpu::GpuThread> thread;
@@ -72,6 +75,16 @@ void withContext( Task task )
       if ( generation != s.generation )
         return;
     }
+    task();
+  } );
+}
+
+// Runs \a task on the GPU thread with the context created (once) beforehand.
+template<typename Task>
+void withContext( Task task )
+{
+  onThread( [&] {
+    Service &s = service();
     if ( s.context && s.context->isLost() )
     {
       s.context.reset();
@@ -93,6 +106,20 @@ void withContext( Task task )
   } );
 }
 
+void describeContext( const gpu::GpuContext &context, GpuStatus &st )
+{
+  const gpu::GpuMemory m = context.memory();
+  st.available = true;
+  st.device = context.description();
+  st.name = context.name();
+  st.valueReductions = context.supportsValueReductions();
+  st.software = context.isSoftware();
+  st.residentBytes = m.residentBytes;
+  st.workBytes = m.workBytes;
+  st.budgetBytes = m.budgetBytes;
+  st.deviceLocalBytes = m.deviceLocalBytes;
+}
+
 } // namespace
 
 GpuStatus GpuAggregator::status( bool initialise )
@@ -100,29 +127,67 @@ GpuStatus GpuAggregator::status( bool initialise )
   GpuStatus st;
   if ( !initialise )
   {
-    std::lock_guard<std::mutex> lock( service().mutex );
-    if ( !service().thread )
     {
-      st.reason = QStringLiteral( "GPU not initialised yet" );
-      return st;
+      std::lock_guard<std::mutex> lock( service().mutex );
+      if ( !service().thread )
+      {
+        st.reason = QStringLiteral( "GPU not initialised yet" );
+        return st;
+      }
     }
+    onThread( [&] {
+      if ( service().context )
+        describeContext( *service().context, st );
+      else
+        st.reason = QStringLiteral( "GPU not initialised yet" );
+    } );
+    return st;
   }
   withContext( [&]( gpu::GpuContext *context, const QString &reason ) {
-    if ( !context )
-    {
+    if ( context )
+      describeContext( *context, st );
+    else
       st.reason = reason;
+  } );
+  return st;
+}
+
+GpuStatus GpuAggregator::device()
+{
+  GpuStatus st;
+  onThread( [&] {
+    Service &s = service();
+    if ( s.context && !s.context->isLost() )
+    {
+      describeContext( *s.context, st );
       return;
     }
-    const gpu::GpuMemory m = context->memory();
-    st.available = true;
-    st.device = context->description();
-    st.name = context->name();
-    st.valueReductions = context->supportsValueReductions();
-    st.software = context->isSoftware();
-    st.residentBytes = m.residentBytes;
-    st.workBytes = m.workBytes;
-    st.budgetBytes = m.budgetBytes;
-    st.deviceLocalBytes = m.deviceLocalBytes;
+    if ( !s.probed )
+    {
+      s.probed = true;
+      s.probe = GpuStatus();
+      try
+      {
+        gpu::VulkanDevice device;
+        QString reason;
+        if ( device.select( &reason ) )
+        {
+          s.probe.available = true;
+          s.probe.device = device.description();
+          s.probe.name = device.name();
+          s.probe.software = device.isSoftware();
+          s.probe.valueReductions = device.hasInt64Atomics();
+          s.probe.deviceLocalBytes = device.deviceLocalBytes();
+        }
+        else
+          s.probe.reason = reason;
+      }
+      catch ( const std::exception &e )
+      {
+        s.probe.reason = QStringLiteral( "GPU initialisation failed: %1" ).arg( QString::fromLocal8Bit( e.what() ) );
+      }
+    }
+    st = s.probe;
   } );
   return st;
 }
@@ -183,6 +248,7 @@ void GpuAggregator::shutdown()
     s.context.reset();
     s.tried = false;
     s.reason.clear();
+    s.probed = false;
   } );
   thread.reset();
 }

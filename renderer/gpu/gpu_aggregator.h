@@ -44,6 +44,14 @@ class GpuAggregator
     //! Creates the device on first call (when \a initialise); later calls are cheap.
     static GpuStatus status( bool initialise = true );
 
+    /**
+     * The device the backend would use (available, device, name, software, valueReductions,
+     * deviceLocalBytes, or reason), chosen without opening it when no context exists yet:
+     * backend auto asks this, so that a software device it will not use is never opened.
+     * Remembered after the first call; later calls are cheap.
+     */
+    static GpuStatus device();
+
     //! Errors when no device is usable, on allocation failure or device loss; the caller falls back.
     static Status aggregate( const PointColumns &points, const Viewport &viewport, const AggregateSettings &settings,
                              Aggregate &out, const std::atomic<bool> *cancel = nullptr );

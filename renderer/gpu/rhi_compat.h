@@ -2,7 +2,7 @@
 #pragma once
 
 // The one include of Qt's private RHI API, with the few names that differ between Qt 5.15 and
-// Qt 6.4. Only renderer/gpu/*.cpp include this file (DESIGN.md: RHI stays in renderer/gpu/).
+// Qt 6.4. Only renderer/gpu/*.cpp include this file (docs/overview.rst, "Architecture": RHI stays in renderer/gpu/).
 
 #include <QtGlobal>
 

@@ -70,7 +70,7 @@ VulkanDevice::~VulkanDevice()
   destroy();
 }
 
-bool VulkanDevice::create( QString *reason )
+bool VulkanDevice::select( QString *reason )
 {
   if ( !qobject_cast<QGuiApplication *>( QCoreApplication::instance() ) )
   {
@@ -170,6 +170,27 @@ bool VulkanDevice::create( QString *reason )
     mInt64Atomics = feats2.features.shaderInt64 && atomics.shaderBufferInt64Atomics;
   }
 
+  mPhysicalDevice = chosen;
+  mQueueFamily = static_cast<int>( chosenFamily );
+  mName = QString::fromUtf8( props.deviceName );
+  mSoftware = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  mDescription = QStringLiteral( "%1 (%2Vulkan %3, driver %4)" )
+                   .arg( mName, mSoftware ? QStringLiteral( "software Vulkan on the CPU; " ) : QString(), versionString( props.apiVersion ), driverString( props ) );
+  return true;
+}
+
+bool VulkanDevice::open( QString *reason )
+{
+  if ( !mInstance || !mPhysicalDevice )
+  {
+    *reason = QStringLiteral( "no Vulkan device chosen" );
+    return false;
+  }
+  if ( mDevice )
+    return true;
+  QVulkanFunctions *f = mInstance->functions();
+  VkPhysicalDevice chosen = static_cast<VkPhysicalDevice>( mPhysicalDevice );
+  const uint32_t chosenFamily = static_cast<uint32_t>( mQueueFamily );
   const float priority = 1.0f;
   VkDeviceQueueCreateInfo queueInfo {};
   queueInfo.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
@@ -197,20 +218,14 @@ bool VulkanDevice::create( QString *reason )
   const VkResult err = f->vkCreateDevice( chosen, &info, nullptr, &device );
   if ( err != VK_SUCCESS )
   {
-    *reason = QStringLiteral( "vkCreateDevice failed (VkResult %1) on %2" ).arg( err ).arg( QString::fromUtf8( props.deviceName ) );
+    *reason = QStringLiteral( "vkCreateDevice failed (VkResult %1) on %2" ).arg( err ).arg( mName );
     destroy();
     return false;
   }
   VkQueue queue = VK_NULL_HANDLE;
   mInstance->deviceFunctions( device )->vkGetDeviceQueue( device, chosenFamily, 0, &queue );
-  mPhysicalDevice = chosen;
   mDevice = device;
   mQueue = queue;
-  mQueueFamily = static_cast<int>( chosenFamily );
-  mName = QString::fromUtf8( props.deviceName );
-  mSoftware = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
-  mDescription = QStringLiteral( "%1 (%2Vulkan %3, driver %4)" )
-                   .arg( mName, mSoftware ? QStringLiteral( "software Vulkan on the CPU; " ) : QString(), versionString( props.apiVersion ), driverString( props ) );
   return true;
 }
 

@@ -31,7 +31,16 @@ class VulkanDevice
     VulkanDevice &operator=( const VulkanDevice & ) = delete;
 
     //! Creates instance and device; false with *reason filled when no usable device exists.
-    bool create( QString *reason );
+    bool create( QString *reason ) { return select( reason ) && open( reason ); }
+    /**
+     * Creates the instance and chooses the device (name, type, memory, features known) without
+     * creating the logical device: what backend auto needs to decide, at the cost of loading
+     * the Vulkan drivers only. A software device opened and handed to Qt RHI takes tens of MiB
+     * of host memory (lavapipe: 33.5 MiB at once) that auto would then never use.
+     */
+    bool select( QString *reason );
+    //! Creates the logical device and its queue on the device select() chose.
+    bool open( QString *reason );
     void destroy();
 
     QVulkanInstance *instance() const { return mInstance.get(); }
