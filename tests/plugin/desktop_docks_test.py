@@ -24,6 +24,7 @@ Usage: desktop_docks_test.py <source dir> <build dir>
 """
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -49,7 +50,12 @@ project = os.path.join(tmp, "density.qgz")
 desktop_support.write_density_project(scene, project, options="how=eq_hist&cmap=fire")
 # Brute-force counts of the points in each standard view (Datashader's inclusive rule).
 points = QgsVectorLayer(scene + "|layername=scene", "scene", "ogr")
-xy = np.array([(p.x(), p.y()) for p in (f.geometry().asPoint() for f in points.getFeatures())])
+# Filled in place: a list of 1e6 coordinate tuples first would add about 110 MiB to this process.
+xy = np.empty((points.featureCount(), 2))
+for i, f in enumerate(points.getFeatures()):
+    p = f.geometry().asPoint()
+    xy[i] = (p.x(), p.y())
+assert i + 1 == len(xy), "read %d of %d points" % (i + 1, len(xy))
 
 
 def count_in(e):
@@ -72,6 +78,7 @@ values_path = os.path.join(out, "values.json")
 values = json.load(open(values_path, encoding="utf-8")) if os.path.isfile(values_path) else {}
 print("probe log:", "\n  ".join([""] + values.get("log", [])))
 print("largest parts of QGIS's resident memory (MiB):", json.dumps(values.get("mappings"), indent=1))
+print("peak RSS of this test process: %d MiB" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024))
 if not values:
     failures.append("the probe wrote nothing (QGIS exit %d):\n%s" % (run.returncode, run.stdout[-3000:]))
 elif "timeout" in values:
