@@ -2,6 +2,7 @@
 #include "ssim_controller.h"
 
 #include "checks/ssim.h"
+#include "gpu/gpu_aggregator.h"
 #include "diagnostics/snapshot_runner.h"
 #include "diagnostics/web_zoom.h"
 #include "layer/density_layer.h"
@@ -188,6 +189,13 @@ void SsimController::finished( bool cancelled )
     const bool software = gpuStats.value( QStringLiteral( "softwareDevice" ) ).toBool();
     mDescription += ( software ? tr( ", software Vulkan (CPU) %1" ) : tr( ", GPU %1" ) ).arg( gpuStats.value( QStringLiteral( "device" ) ).toString() );
     b = mResults.at( 1 ).image;
+    if ( software && !anyLayerAsksForGpu() )
+    {
+      // The comparison forced the GPU backend onto a software device that auto never uses:
+      // give back its memory (device, compiled shaders, a copy of the points; 60 MiB with 1e6
+      // points on lavapipe) instead of keeping it for renders that will not come.
+      GpuAggregator::shutdown();
+    }
   }
   else if ( mResults.size() == 1 )
     b = mResults.first().image;
@@ -207,6 +215,18 @@ void SsimController::finished( bool cancelled )
   outcome.description = mDescription;
   mDock->setBusy( false );
   mDock->showOutcome( outcome );
+}
+
+bool SsimController::anyLayerAsksForGpu()
+{
+  const QMap<QString, QgsMapLayer *> layers = QgsProject::instance()->mapLayers();
+  for ( QgsMapLayer *layer : layers )
+  {
+    const DensityLayer *density = qobject_cast<const DensityLayer *>( layer );
+    if ( density && density->settings().backend == Backend::Gpu )
+      return true;
+  }
+  return false;
 }
 
 } // namespace gridshade

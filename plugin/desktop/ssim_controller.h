@@ -32,6 +32,8 @@ class SsimController : public QObject
     void setLayer( DensityLayer *layer );
 
   private:
+    //! Whether a density layer of the project sets backend=gpu (keeps even a software device open).
+    static bool anyLayerAsksForGpu();
     void compare( SsimDock::Reference reference, const QString &goldenPath );
     void saveRender();
     void rendered( const SnapshotResult &result );
