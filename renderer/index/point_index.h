@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include "aggregation/aggregate.h"
+#include "core/extent.h"
+#include "core/point_columns.h"
+#include "core/status.h"
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+namespace gridshade
+{
+
+//! What one traversal of a PointIndex did (the cost model of docs/point_index.rst).
+struct IndexTraversal
+{
+    uint64_t nodesVisited = 0; //!< nodes looked at
+    uint64_t nodesWhole = 0;   //!< nodes inside the view whose box falls in one pixel: added at once
+    uint64_t pointsWhole = 0;  //!< points those nodes hold
+    uint64_t leavesScanned = 0;
+    uint64_t pointsScanned = 0; //!< points binned one by one (leaves straddling a pixel or view edge)
+};
+
+/**
+ * \brief Points sorted along a Morton curve with a tree of tight boxes over the sorted runs, so
+ * that aggregation follows the pixels and points in view instead of every point.
+ *
+ * Leaves are runs of leafPoints consecutive points in curve order; each level above groups
+ * FANOUT consecutive nodes (a packed R-tree). Every node keeps its tight bounding box and its
+ * point count. Datashader's bin rule int(x * sx + tx) is monotone in x and in y, so a node whose
+ * box lies inside the view and whose corners bin to the same pixel has all its points in that
+ * pixel: its count is added there at once. Nodes outside the view are skipped; only leaves that
+ * straddle a pixel edge or the view's edge are binned point by point, with the CPU aggregator's
+ * own kernel (PointBinner). Counts are therefore identical to CpuAggregator's, bit for bit.
+ *
+ * This is the in-memory form, built from PointColumns; the on-disk, memory-mapped form and the
+ * other reductions build on it (issue 16). Points with a NaN or infinite coordinate are not
+ * indexed, only counted, as the aggregators drop them. Immutable after build(); any thread.
+ */
+class PointIndex
+{
+  public:
+    static constexpr uint32_t LEAF_POINTS = 256;
+    static constexpr uint32_t FANOUT = 16;
+
+    //! Sorts a copy of \a points' coordinates; \a leafPoints >= 1.
+    static PointIndex build( const PointColumns &points, uint32_t leafPoints = LEAF_POINTS );
+
+    //! Indexed (finite) points.
+    size_t size() const { return mX.size(); }
+    //! Points of the source left out for a NaN or infinite coordinate.
+    uint64_t nonFinite() const { return mNonFinite; }
+    //! Tight box of the indexed points (invalid when there are none).
+    Extent extent() const;
+    size_t nodeCount() const { return mNodes.size(); }
+    uint32_t leafPoints() const { return mLeafPoints; }
+    //! The coordinates in curve order.
+    const std::vector<double> &x() const { return mX; }
+    const std::vector<double> &y() const { return mY; }
+
+    /**
+     * Count aggregation of the indexed points onto \a viewport (Aggregate of Reduction::Count,
+     * stats as CpuAggregator fills them: total, inView, droppedNonFinite, droppedOutside).
+     */
+    Status aggregateCount( const Viewport &viewport, Aggregate &out, IndexTraversal *traversal = nullptr,
+                           const std::atomic<bool> *cancel = nullptr ) const;
+
+  private:
+    struct Node
+    {
+        double xmin, ymin, xmax, ymax;
+        uint64_t begin, end;     //!< the points [begin, end) in curve order
+        uint32_t firstChild = 0; //!< index in mNodes of the first child (children are consecutive)
+        uint32_t children = 0;   //!< 0 for a leaf
+    };
+
+    std::vector<double> mX, mY;
+    std::vector<Node> mNodes; //!< leaves first, then each level above; the root is the last
+    uint64_t mNonFinite = 0;
+    uint32_t mLeafPoints = LEAF_POINTS;
+};
+
+} // namespace gridshade

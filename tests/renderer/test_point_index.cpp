@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The point index against brute force: counts of the standard scene at Z0/Z4/Z8/Z12 and 20
+// random viewports equal CpuAggregator's bit for bit, and random points with exact pixel-edge
+// hits, NaN/inf and duplicates equal the plain formula of Datashader's rule (random_points.h);
+// views whose edges lie on node boundaries; every leaf size; the shortcut is really taken.
+#include "aggregation/aggregate_settings.h"
+#include "aggregation/cpu_aggregator.h"
+#include "index/point_index.h"
+#include "random_points.h"
+#include "scene/scene_generator.h"
+#include "scene/standard_zooms.h"
+
+#include <QTest>
+
+#include <random>
+
+using namespace gridshade;
+
+namespace
+{
+
+// Number of differing pixels, and the first one, between the index's counts and the CPU's.
+QString compareWithCpu( const PointColumns &points, const PointIndex &index, const Viewport &vp, IndexTraversal *t = nullptr )
+{
+  AggregateSettings settings;
+  settings.threads = 1;
+  Aggregate cpu, idx;
+  if ( !CpuAggregator::aggregate( points, vp, settings, cpu ) )
+    return QStringLiteral( "CPU aggregation failed" );
+  if ( Status s = index.aggregateCount( vp, idx, t ); !s )
+    return s.message();
+  int64_t differ = 0, first = -1;
+  for ( int64_t i = 0; i < vp.pixelCount(); ++i )
+  {
+    if ( cpu.counts()[i] != idx.counts()[i] )
+    {
+      if ( first < 0 )
+        first = i;
+      ++differ;
+    }
+  }
+  if ( differ )
+    return QStringLiteral( "%1 pixels differ, first %2: cpu %3, index %4" ).arg( differ ).arg( first ).arg( cpu.counts()[first] ).arg( idx.counts()[first] );
+  const AggregateStats &a = cpu.stats(), &b = idx.stats();
+  if ( a.total != b.total || a.inView != b.inView || a.droppedNonFinite != b.droppedNonFinite || a.droppedOutside != b.droppedOutside )
+    return QStringLiteral( "stats differ: cpu %1/%2/%3/%4, index %5/%6/%7/%8" )
+      .arg( a.total ).arg( a.inView ).arg( a.droppedNonFinite ).arg( a.droppedOutside )
+      .arg( b.total ).arg( b.inView ).arg( b.droppedNonFinite ).arg( b.droppedOutside );
+  return QString();
+}
+
+} // namespace
+
+class TestPointIndex : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void initTestCase();
+    void standardZooms_data();
+    void standardZooms();
+    void randomViewports();
+    void edgesAndNonFinite_data();
+    void edgesAndNonFinite();
+    void viewOnNodeBoundaries();
+    void emptyAndErrors();
+
+  private:
+    PointColumns mScene;
+    PointIndex mIndex;
+};
+
+void TestPointIndex::initTestCase()
+{
+  mScene = SceneGenerator().generate( 1000000 );
+  mIndex = PointIndex::build( mScene );
+  QCOMPARE( mIndex.size() + mIndex.nonFinite(), mScene.size() );
+  // Every point once, in curve order: the sorted coordinates are a permutation of the input.
+  std::vector<std::pair<double, double>> a, b;
+  for ( size_t i = 0; i < mScene.size(); ++i )
+  {
+    a.emplace_back( mScene.x()[i], mScene.y()[i] );
+    b.emplace_back( mIndex.x()[i], mIndex.y()[i] );
+  }
+  std::sort( a.begin(), a.end() );
+  std::sort( b.begin(), b.end() );
+  QVERIFY( a == b );
+}
+
+void TestPointIndex::standardZooms_data()
+{
+  QTest::addColumn<int>( "zoom" );
+  for ( int z : { 0, 4, 8, 12 } )
+    QTest::newRow( qPrintable( QStringLiteral( "Z%1" ).arg( z ) ) ) << z;
+}
+
+void TestPointIndex::standardZooms()
+{
+  QFETCH( int, zoom );
+  IndexTraversal t;
+  const Viewport vp = standard::viewport( zoom );
+  const QString diff = compareWithCpu( mScene, mIndex, vp, &t );
+  QVERIFY2( diff.isEmpty(), qPrintable( diff ) );
+  qInfo( "Z%d: %llu nodes visited, %llu taken whole (%llu points), %llu leaves and %llu points scanned", zoom,
+         static_cast<unsigned long long>( t.nodesVisited ), static_cast<unsigned long long>( t.nodesWhole ),
+         static_cast<unsigned long long>( t.pointsWhole ), static_cast<unsigned long long>( t.leavesScanned ),
+         static_cast<unsigned long long>( t.pointsScanned ) );
+  // The dense zooms take whole nodes; every point in view is either in one or scanned.
+  if ( zoom == 0 )
+    QVERIFY( t.nodesWhole > 0 && t.pointsScanned < mScene.size() );
+}
+
+void TestPointIndex::randomViewports()
+{
+  std::mt19937_64 rng( 16 );
+  const double half = SceneGenerator::HALF_WORLD;
+  std::uniform_real_distribution<double> centre( -half, half ), logSize( std::log( 1e3 ), std::log( 4e7 ) );
+  std::uniform_int_distribution<int> side( 7, 1200 );
+  for ( int i = 0; i < 20; ++i )
+  {
+    // Around the scene's centre half of the time, where the points are dense.
+    const bool dense = i % 2 == 0;
+    const double cx = dense ? SceneGenerator::CENTER_X + centre( rng ) * 1e-3 : centre( rng );
+    const double cy = dense ? SceneGenerator::CENTER_Y + centre( rng ) * 1e-3 : centre( rng ) * 0.8;
+    const double w = std::exp( logSize( rng ) ), h = w * std::uniform_real_distribution<double>( 0.3, 2.0 )( rng );
+    const Viewport vp( Extent { cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2 }, side( rng ), side( rng ) );
+    const QString diff = compareWithCpu( mScene, mIndex, vp );
+    QVERIFY2( diff.isEmpty(), qPrintable( QStringLiteral( "viewport %1: %2" ).arg( i ).arg( diff ) ) );
+  }
+}
+
+void TestPointIndex::edgesAndNonFinite_data()
+{
+  QTest::addColumn<int>( "leafPoints" );
+  for ( int leaf : { 1, 7, 64, 256, 5000 } )
+    QTest::newRow( qPrintable( QStringLiteral( "leaf %1" ).arg( leaf ) ) ) << leaf;
+}
+
+// Points on every pixel edge and on the view's edges, many at the same place (whole nodes sit
+// exactly on edges), NaN and infinite coordinates: against the plain formula.
+void TestPointIndex::edgesAndNonFinite()
+{
+  QFETCH( int, leafPoints );
+  const Extent e { -3.0, 10.0, 17.0, 25.0 };
+  const int w = 40, h = 30;
+  testdata::Data d = testdata::randomData( 60000, e, w, 7 );
+  for ( int k = 0; k <= w; ++k )
+    for ( int j = 0; j <= h; j += 5 )
+      for ( int copy = 0; copy < ( k % 4 == 0 ? 600 : 3 ); ++copy )
+      {
+        d.x.push_back( e.xmin + e.width() * k / w );
+        d.y.push_back( e.ymin + e.height() * j / h );
+      }
+  // One ulp outside the view next to points on its edges, in the same leaves: a box that
+  // reaches past the edge by any amount must not be taken whole.
+  const double inf = std::numeric_limits<double>::infinity();
+  for ( int j = 0; j <= h; j += 3 )
+    for ( int copy = 0; copy < 400; ++copy )
+    {
+      const bool out = copy % 2;
+      const double y = e.ymin + e.height() * j / h;
+      d.x.push_back( out ? std::nextafter( e.xmax, inf ) : e.xmax );
+      d.y.push_back( y );
+      d.x.push_back( out ? std::nextafter( e.xmin, -inf ) : e.xmin );
+      d.y.push_back( y );
+      d.x.push_back( e.xmin + e.width() * j / h );
+      d.y.push_back( out ? std::nextafter( e.ymax, inf ) : e.ymax );
+    }
+  const PointColumns points = PointColumns::view( d.x.data(), d.y.data(), d.x.size() );
+  const PointIndex index = PointIndex::build( points, static_cast<uint32_t>( leafPoints ) );
+  const Viewport vp( e, w, h );
+  std::vector<uint32_t> reference( static_cast<size_t>( w ) * h, 0 );
+  for ( size_t i = 0; i < d.x.size(); ++i )
+  {
+    const int64_t p = testdata::referencePixel( e, w, h, d.x[i], d.y[i] );
+    if ( p >= 0 )
+      ++reference[p];
+  }
+  Aggregate agg;
+  IndexTraversal t;
+  QVERIFY( index.aggregateCount( vp, agg, &t ) );
+  QVERIFY( agg.counts() == reference );
+  // 600 points at one spot fill whole leaves of up to 256 points, which are then taken at once.
+  if ( leafPoints <= 256 )
+    QVERIFY( t.nodesWhole > 0 );
+  const QString diff = compareWithCpu( points, index, vp );
+  QVERIFY2( diff.isEmpty(), qPrintable( diff ) );
+}
+
+// Views whose edges are exactly the boxes of nodes: a box edge on the view's edge is inside.
+void TestPointIndex::viewOnNodeBoundaries()
+{
+  const PointIndex index = PointIndex::build( mScene, 64 );
+  std::mt19937_64 rng( 3 );
+  std::uniform_int_distribution<size_t> pick( 0, index.size() / 64 - 1 );
+  for ( int i = 0; i < 12; ++i )
+  {
+    // Two leaves' runs of points: their joint box, as tight as the points.
+    const size_t a = pick( rng ) * 64, b = pick( rng ) * 64;
+    Extent e { index.x()[a], index.y()[a], index.x()[a], index.y()[a] };
+    for ( size_t leaf : { a, b } )
+      for ( size_t j = leaf; j < leaf + 64; ++j )
+      {
+        e.xmin = std::min( e.xmin, index.x()[j] );
+        e.xmax = std::max( e.xmax, index.x()[j] );
+        e.ymin = std::min( e.ymin, index.y()[j] );
+        e.ymax = std::max( e.ymax, index.y()[j] );
+      }
+    if ( !e.isValid() )
+      continue;
+    const Viewport vp( e, 1 + i * 37, 1 + i * 23 );
+    const QString diff = compareWithCpu( mScene, index, vp );
+    QVERIFY2( diff.isEmpty(), qPrintable( QStringLiteral( "view %1: %2" ).arg( i ).arg( diff ) ) );
+  }
+}
+
+void TestPointIndex::emptyAndErrors()
+{
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> x { nan, 1.0 }, y { 2.0, nan };
+  const PointIndex index = PointIndex::build( PointColumns::view( x.data(), y.data(), 2 ) );
+  QCOMPARE( index.size(), size_t( 0 ) );
+  QCOMPARE( index.nonFinite(), uint64_t( 2 ) );
+  Aggregate agg;
+  QVERIFY( index.aggregateCount( Viewport( Extent { 0, 0, 4, 4 }, 4, 4 ), agg ) );
+  QCOMPARE( agg.stats().droppedNonFinite, uint64_t( 2 ) );
+  QCOMPARE( agg.stats().inView, uint64_t( 0 ) );
+  QVERIFY( !index.aggregateCount( Viewport( Extent { 0, 0, 0, 4 }, 4, 4 ), agg ) );
+  std::atomic<bool> cancel { true };
+  QVERIFY( !mIndex.aggregateCount( standard::viewport( 8 ), agg, nullptr, &cancel ) );
+}
+
+QTEST_GUILESS_MAIN( TestPointIndex )
+#include "test_point_index.moc"
