@@ -2,6 +2,7 @@
 #include "point_index.h"
 
 #include "aggregation/point_binner.h"
+#include "core/thread_pool.h"
 
 #include <algorithm>
 #include <cmath>
@@ -99,8 +100,10 @@ PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
   }
   // Levels above: FANOUT consecutive nodes each, until one root.
   size_t levelBegin = 0, levelEnd = index.mNodes.size();
+  index.mLevelStarts.push_back( 0 );
   while ( levelEnd - levelBegin > 1 )
   {
+    index.mLevelStarts.push_back( levelEnd );
     for ( size_t first = levelBegin; first < levelEnd; first += FANOUT )
     {
       const size_t last = std::min<size_t>( levelEnd, first + FANOUT );
@@ -132,29 +135,15 @@ Extent PointIndex::extent() const
   return Extent { root.xmin, root.ymin, root.xmax, root.ymax };
 }
 
-Status PointIndex::aggregateCount( const Viewport &viewport, Aggregate &out, IndexTraversal *traversal, const std::atomic<bool> *cancel ) const
+void PointIndex::traverse( uint32_t root, const Viewport &viewport, uint32_t *grid, IndexTraversal &t, uint64_t &whole ) const
 {
-  if ( viewport.width() <= 0 || viewport.height() <= 0 || !viewport.extent().isValid() )
-    return Status::error( QStringLiteral( "invalid viewport for the point index" ) );
-  out.reset( Reduction::Count, viewport.width(), viewport.height() );
-  std::vector<uint32_t> &counts = out.counts();
-  IndexTraversal local;
-  IndexTraversal &t = traversal ? *traversal : local;
-  t = IndexTraversal();
   const Extent &v = viewport.extent();
   const PointBinner binner( viewport );
-  const uint32_t dummy = binner.dummyBase();
   constexpr size_t BLOCK = 1024;
   uint32_t pixels[BLOCK];
-  uint64_t inView = 0;
-
-  std::vector<uint32_t> stack;
-  if ( !mNodes.empty() )
-    stack.push_back( static_cast<uint32_t>( mNodes.size() - 1 ) );
+  std::vector<uint32_t> stack { root };
   while ( !stack.empty() )
   {
-    if ( cancel && cancel->load( std::memory_order_relaxed ) )
-      return Status::error( QStringLiteral( "cancelled" ) );
     const Node &node = mNodes[stack.back()];
     stack.pop_back();
     ++t.nodesVisited;
@@ -169,8 +158,8 @@ Status PointIndex::aggregateCount( const Viewport &viewport, Aggregate &out, Ind
       if ( column == viewport.column( node.xmax ) && row == viewport.gridRow( node.ymax ) )
       {
         const uint64_t n = node.end - node.begin;
-        counts[static_cast<size_t>( viewport.imageRow( row ) ) * viewport.width() + column] += static_cast<uint32_t>( n );
-        inView += n;
+        grid[static_cast<size_t>( viewport.imageRow( row ) ) * viewport.width() + column] += static_cast<uint32_t>( n );
+        whole += n;
         ++t.nodesWhole;
         t.pointsWhole += n;
         continue;
@@ -178,19 +167,14 @@ Status PointIndex::aggregateCount( const Viewport &viewport, Aggregate &out, Ind
     }
     if ( node.children == 0 )
     {
+      // The CPU aggregator's kernel; points not kept land in the grid's dummy slots.
       ++t.leavesScanned;
       for ( uint64_t first = node.begin; first < node.end; first += BLOCK )
       {
         const size_t n = static_cast<size_t>( std::min<uint64_t>( BLOCK, node.end - first ) );
         binner.binBlock( mX.data() + first, mY.data() + first, pixels, n );
         for ( size_t i = 0; i < n; ++i )
-        {
-          if ( pixels[i] < dummy )
-          {
-            ++counts[pixels[i]];
-            ++inView;
-          }
-        }
+          ++grid[pixels[i]];
         t.pointsScanned += n;
       }
       continue;
@@ -198,13 +182,89 @@ Status PointIndex::aggregateCount( const Viewport &viewport, Aggregate &out, Ind
     for ( uint32_t c = 0; c < node.children; ++c )
       stack.push_back( node.firstChild + c );
   }
+}
+
+Status PointIndex::aggregateCount( const Viewport &viewport, Aggregate &out, IndexTraversal *traversal, const std::atomic<bool> *cancel,
+                                   int threads ) const
+{
+  if ( viewport.width() <= 0 || viewport.height() <= 0 || !viewport.extent().isValid() )
+    return Status::error( QStringLiteral( "invalid viewport for the point index" ) );
+  out.reset( Reduction::Count, viewport.width(), viewport.height() );
+  const size_t pixels = static_cast<size_t>( viewport.pixelCount() );
+  threads = std::max( 1, threads > 0 ? threads : ThreadPool::defaultThreadCount() );
+
+  // The work: the nodes of the highest level with enough of them to share out (every node of a
+  // level, the level's boxes together cover every point), taken one at a time by the threads.
+  size_t level = mLevelStarts.size();
+  while ( level > 0 && mNodes.size() > 0 )
+  {
+    const size_t begin = mLevelStarts[level - 1];
+    const size_t end = level == mLevelStarts.size() ? mNodes.size() : mLevelStarts[level];
+    if ( end - begin >= static_cast<size_t>( 16 * threads ) || level == 1 )
+      break;
+    --level;
+  }
+  const size_t workBegin = mNodes.empty() ? 0 : mLevelStarts[level - 1];
+  const size_t workEnd = mNodes.empty() ? 0 : level == mLevelStarts.size() ? mNodes.size() : mLevelStarts[level];
+  threads = static_cast<int>( std::min<size_t>( threads, std::max<size_t>( 1, workEnd - workBegin ) ) );
+
+  std::vector<std::vector<uint32_t>> grids( threads );
+  std::vector<IndexTraversal> counters( threads );
+  std::vector<uint64_t> whole( threads, 0 );
+  std::atomic<size_t> next { workBegin };
+  bool stopped = false;
+  const bool ok = ThreadPool::instance().run( threads, [&]( int t ) {
+    std::vector<uint32_t> &grid = t == 0 ? out.counts() : grids[t];
+    grid.assign( pixels + PointBinner::DUMMY_SLOTS, 0u );
+    for ( size_t node = next++; node < workEnd; node = next++ )
+    {
+      if ( cancel && cancel->load( std::memory_order_relaxed ) )
+        return;
+      traverse( static_cast<uint32_t>( node ), viewport, grid.data(), counters[t], whole[t] );
+    }
+  } );
+  if ( !ok )
+    return Status::error( QStringLiteral( "point index aggregation failed (out of memory?)" ) );
+  if ( cancel && cancel->load() )
+    stopped = true;
+  if ( stopped )
+    return Status::error( QStringLiteral( "cancelled" ) );
+  ThreadPool::instance().run( threads, [&]( int t ) {
+    uint32_t *dst = out.counts().data();
+    const size_t begin = pixels * t / threads, end = pixels * ( t + 1 ) / threads;
+    for ( int g = 1; g < threads; ++g )
+    {
+      const uint32_t *src = grids[g].data();
+      for ( size_t p = begin; p < end; ++p )
+        dst[p] += src[p];
+    }
+  } );
+  IndexTraversal sum;
+  uint64_t scannedKept = 0;
+  for ( int t = 0; t < threads; ++t )
+  {
+    sum.nodesVisited += counters[t].nodesVisited;
+    sum.nodesWhole += counters[t].nodesWhole;
+    sum.pointsWhole += counters[t].pointsWhole;
+    sum.leavesScanned += counters[t].leavesScanned;
+    sum.pointsScanned += counters[t].pointsScanned;
+    const std::vector<uint32_t> &grid = t == 0 ? out.counts() : grids[t];
+    uint64_t notKept = 0;
+    for ( uint32_t k = 0; k < PointBinner::DUMMY_SLOTS; ++k )
+      notKept += grid[pixels + k];
+    scannedKept += counters[t].pointsScanned - notKept;
+    scannedKept += whole[t];
+  }
+  out.counts().resize( pixels );
+  if ( traversal )
+    *traversal = sum;
   AggregateStats &stats = out.stats();
   stats.total = size() + mNonFinite;
-  stats.inView = inView;
+  stats.inView = scannedKept;
   stats.droppedNonFinite = mNonFinite;
-  stats.droppedOutside = size() - inView;
+  stats.droppedOutside = size() - scannedKept;
   stats.backend = QStringLiteral( "cpu" );
-  stats.device = QStringLiteral( "CPU, point index, 1 thread" );
+  stats.device = QStringLiteral( "CPU, point index, %1 threads" ).arg( threads );
   return Status::ok();
 }
 

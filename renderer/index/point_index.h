@@ -62,10 +62,11 @@ class PointIndex
 
     /**
      * Count aggregation of the indexed points onto \a viewport (Aggregate of Reduction::Count,
-     * stats as CpuAggregator fills them: total, inView, droppedNonFinite, droppedOutside).
+     * stats as CpuAggregator fills them: total, inView, droppedNonFinite, droppedOutside) on
+     * \a threads threads (0: ThreadPool::defaultThreadCount()); the counts do not depend on it.
      */
     Status aggregateCount( const Viewport &viewport, Aggregate &out, IndexTraversal *traversal = nullptr,
-                           const std::atomic<bool> *cancel = nullptr ) const;
+                           const std::atomic<bool> *cancel = nullptr, int threads = 0 ) const;
 
   private:
     struct Node
@@ -77,7 +78,11 @@ class PointIndex
     };
 
     std::vector<double> mX, mY;
+    //! The nodes below \a root whose box meets the view, as one thread's share of the work.
+    void traverse( uint32_t root, const Viewport &viewport, uint32_t *grid, IndexTraversal &t, uint64_t &whole ) const;
+
     std::vector<Node> mNodes; //!< leaves first, then each level above; the root is the last
+    std::vector<size_t> mLevelStarts; //!< index in mNodes of each level's first node, leaves first
     uint64_t mNonFinite = 0;
     uint32_t mLeafPoints = LEAF_POINTS;
 };

@@ -108,6 +108,20 @@ void TestPointIndex::standardZooms()
   // The dense zooms take whole nodes; every point in view is either in one or scanned.
   if ( zoom == 0 )
     QVERIFY( t.nodesWhole > 0 && t.pointsScanned < mScene.size() );
+  // Any number of threads gives the same grid and the same traversal.
+  Aggregate one;
+  IndexTraversal t1;
+  QVERIFY( mIndex.aggregateCount( vp, one, &t1, nullptr, 1 ) );
+  for ( int threads : { 2, 3, 7 } )
+  {
+    Aggregate many;
+    IndexTraversal tn;
+    QVERIFY( mIndex.aggregateCount( vp, many, &tn, nullptr, threads ) );
+    QVERIFY2( many.counts() == one.counts(), qPrintable( QStringLiteral( "%1 threads" ).arg( threads ) ) );
+    QCOMPARE( many.stats().inView, one.stats().inView );
+    QCOMPARE( tn.pointsScanned, t1.pointsScanned );
+    QCOMPARE( tn.nodesWhole, t1.nodesWhole );
+  }
 }
 
 void TestPointIndex::randomViewports()
