@@ -4,13 +4,26 @@
 #include "aggregation/point_binner.h"
 #include "core/thread_pool.h"
 
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
 namespace gridshade
 {
+
+//! What an index's pointers look into: vectors of a built index, or a mapped file.
+struct PointIndex::Storage
+{
+    std::vector<double> x, y;
+    std::vector<Node> nodes;
+    std::unique_ptr<QFile> file; //!< mapped; unmapped when the last index using it goes
+};
 
 namespace
 {
@@ -43,6 +56,7 @@ uint32_t quantise( double v, double lo, double hi )
 PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
 {
   PointIndex index;
+  auto st = std::make_shared<Storage>();
   index.mLeafPoints = std::max<uint32_t>( 1, leafPoints );
   const size_t n = points.size();
   const double *xs = points.x();
@@ -64,6 +78,7 @@ PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
   index.mNonFinite = n - finite.size();
   if ( finite.empty() )
     return index;
+  index.mStorage = st;
 
   // Curve order: sort (key, source index) pairs; equal keys keep the source order.
   std::vector<std::pair<uint64_t, uint64_t>> keyed( finite.size() );
@@ -74,32 +89,32 @@ PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
   }
   std::vector<uint64_t>().swap( finite );
   std::sort( keyed.begin(), keyed.end() );
-  index.mX.resize( keyed.size() );
-  index.mY.resize( keyed.size() );
+  st->x.resize( keyed.size() );
+  st->y.resize( keyed.size() );
   for ( size_t k = 0; k < keyed.size(); ++k )
   {
-    index.mX[k] = xs[keyed[k].second];
-    index.mY[k] = ys[keyed[k].second];
+    st->x[k] = xs[keyed[k].second];
+    st->y[k] = ys[keyed[k].second];
   }
   std::vector<std::pair<uint64_t, uint64_t>>().swap( keyed );
 
   // Leaves: runs of leafPoints points with their tight boxes.
-  const size_t count = index.mX.size();
+  const size_t count = st->x.size();
   for ( size_t begin = 0; begin < count; begin += index.mLeafPoints )
   {
     const size_t end = std::min<size_t>( count, begin + index.mLeafPoints );
-    Node leaf { index.mX[begin], index.mY[begin], index.mX[begin], index.mY[begin], begin, end };
+    Node leaf { st->x[begin], st->y[begin], st->x[begin], st->y[begin], begin, end };
     for ( size_t i = begin + 1; i < end; ++i )
     {
-      leaf.xmin = std::min( leaf.xmin, index.mX[i] );
-      leaf.xmax = std::max( leaf.xmax, index.mX[i] );
-      leaf.ymin = std::min( leaf.ymin, index.mY[i] );
-      leaf.ymax = std::max( leaf.ymax, index.mY[i] );
+      leaf.xmin = std::min( leaf.xmin, st->x[i] );
+      leaf.xmax = std::max( leaf.xmax, st->x[i] );
+      leaf.ymin = std::min( leaf.ymin, st->y[i] );
+      leaf.ymax = std::max( leaf.ymax, st->y[i] );
     }
-    index.mNodes.push_back( leaf );
+    st->nodes.push_back( leaf );
   }
   // Levels above: FANOUT consecutive nodes each, until one root.
-  size_t levelBegin = 0, levelEnd = index.mNodes.size();
+  size_t levelBegin = 0, levelEnd = st->nodes.size();
   index.mLevelStarts.push_back( 0 );
   while ( levelEnd - levelBegin > 1 )
   {
@@ -107,31 +122,224 @@ PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
     for ( size_t first = levelBegin; first < levelEnd; first += FANOUT )
     {
       const size_t last = std::min<size_t>( levelEnd, first + FANOUT );
-      Node parent = index.mNodes[first];
+      Node parent = st->nodes[first];
       parent.firstChild = static_cast<uint32_t>( first );
       parent.children = static_cast<uint32_t>( last - first );
       for ( size_t c = first + 1; c < last; ++c )
       {
-        const Node &child = index.mNodes[c];
+        const Node &child = st->nodes[c];
         parent.xmin = std::min( parent.xmin, child.xmin );
         parent.xmax = std::max( parent.xmax, child.xmax );
         parent.ymin = std::min( parent.ymin, child.ymin );
         parent.ymax = std::max( parent.ymax, child.ymax );
       }
-      parent.end = index.mNodes[last - 1].end;
-      index.mNodes.push_back( parent );
+      parent.end = st->nodes[last - 1].end;
+      st->nodes.push_back( parent );
     }
     levelBegin = levelEnd;
-    levelEnd = index.mNodes.size();
+    levelEnd = st->nodes.size();
   }
+  index.mX = st->x.data();
+  index.mY = st->y.data();
+  index.mCount = st->x.size();
+  index.mNodes = st->nodes.data();
+  index.mNodeCount = st->nodes.size();
   return index;
+}
+
+namespace
+{
+
+// The file's layout: docs/index-format.rst. Little-endian throughout; sections 64-byte aligned.
+constexpr char MAGIC[8] = { 'G', 'S', 'P', 'T', 'I', 'D', 'X', '\0' };
+constexpr uint32_t VERSION = 1;
+constexpr uint32_t ORDER_MARK = 0x01020304;
+constexpr uint64_t ALIGN = 64;
+
+struct FileHeader
+{
+    char magic[8];
+    uint32_t version;
+    uint32_t byteOrder;
+    uint64_t pointCount;
+    uint64_t nonFinite;
+    uint64_t nodeCount;
+    uint32_t leafPoints;
+    uint32_t fanout;
+    uint32_t levelCount;
+    uint32_t reserved;
+    uint64_t xOffset, yOffset, nodesOffset, levelsOffset;
+    uint64_t crsOffset, crsBytes;
+    uint64_t sourceOffset, sourceBytes;
+    uint64_t fileBytes;
+};
+static_assert( sizeof( FileHeader ) == 128, "the header is 128 bytes on disk" );
+static_assert( sizeof( PointIndex::Node ) == 56, "a node is 56 bytes on disk" );
+
+uint64_t aligned( uint64_t offset )
+{
+  return ( offset + ALIGN - 1 ) / ALIGN * ALIGN;
+}
+
+} // namespace
+
+Status PointIndex::write( const QString &path, const QString &crsWkt, const QString &source ) const
+{
+  const QByteArray crs = crsWkt.toUtf8(), src = source.toUtf8();
+  FileHeader h {};
+  std::memcpy( h.magic, MAGIC, sizeof( MAGIC ) );
+  h.version = VERSION;
+  h.byteOrder = ORDER_MARK;
+  h.pointCount = mCount;
+  h.nonFinite = mNonFinite;
+  h.nodeCount = mNodeCount;
+  h.leafPoints = mLeafPoints;
+  h.fanout = FANOUT;
+  h.levelCount = static_cast<uint32_t>( mLevelStarts.size() );
+  h.xOffset = aligned( sizeof( FileHeader ) );
+  h.yOffset = aligned( h.xOffset + mCount * sizeof( double ) );
+  h.nodesOffset = aligned( h.yOffset + mCount * sizeof( double ) );
+  h.levelsOffset = aligned( h.nodesOffset + mNodeCount * sizeof( Node ) );
+  h.crsOffset = aligned( h.levelsOffset + mLevelStarts.size() * sizeof( uint64_t ) );
+  h.crsBytes = static_cast<uint64_t>( crs.size() );
+  h.sourceOffset = h.crsOffset + h.crsBytes;
+  h.sourceBytes = static_cast<uint64_t>( src.size() );
+  h.fileBytes = h.sourceOffset + h.sourceBytes;
+
+  // QSaveFile writes beside the target and renames on commit(): never a half-written index.
+  QSaveFile file( path );
+  if ( !file.open( QIODevice::WriteOnly ) )
+    return Status::error( QStringLiteral( "cannot write the point index %1: %2" ).arg( path, file.errorString() ) );
+  uint64_t at = 0;
+  auto put = [&]( uint64_t offset, const void *data, uint64_t bytes ) {
+    static const char zeros[ALIGN] = {};
+    while ( at < offset )
+    {
+      const uint64_t pad = std::min<uint64_t>( ALIGN, offset - at );
+      file.write( zeros, static_cast<qint64>( pad ) );
+      at += pad;
+    }
+    const char *p = static_cast<const char *>( data );
+    for ( uint64_t done = 0; done < bytes; )
+    {
+      const qint64 chunk = static_cast<qint64>( std::min<uint64_t>( bytes - done, uint64_t( 1 ) << 26 ) );
+      if ( file.write( p + done, chunk ) != chunk )
+        return false;
+      done += static_cast<uint64_t>( chunk );
+    }
+    at += bytes;
+    return true;
+  };
+  const bool ok = put( 0, &h, sizeof( h ) ) && put( h.xOffset, mX, mCount * sizeof( double ) ) && put( h.yOffset, mY, mCount * sizeof( double ) )
+                  && put( h.nodesOffset, mNodes, mNodeCount * sizeof( Node ) )
+                  && put( h.levelsOffset, mLevelStarts.data(), mLevelStarts.size() * sizeof( uint64_t ) )
+                  && put( h.crsOffset, crs.constData(), h.crsBytes ) && put( h.sourceOffset, src.constData(), h.sourceBytes );
+  if ( !ok || !file.commit() )
+    return Status::error( QStringLiteral( "cannot write the point index %1: %2" ).arg( path, file.errorString() ) );
+  return Status::ok();
+}
+
+Status PointIndex::open( const QString &path, PointIndex &out )
+{
+  auto fail = [&]( const QString &what ) { return Status::error( QStringLiteral( "point index %1: %2" ).arg( path, what ) ); };
+  auto st = std::make_shared<Storage>();
+  st->file = std::make_unique<QFile>( path );
+  if ( !st->file->open( QIODevice::ReadOnly ) )
+    return fail( QStringLiteral( "cannot open: %1" ).arg( st->file->errorString() ) );
+  const uint64_t size = static_cast<uint64_t>( st->file->size() );
+  if ( size < sizeof( FileHeader ) )
+    return fail( QStringLiteral( "%1 bytes, shorter than the 128-byte header (not an index, or truncated)" ).arg( size ) );
+  const uchar *base = st->file->map( 0, static_cast<qint64>( size ) );
+  if ( !base )
+    return fail( QStringLiteral( "cannot map: %1" ).arg( st->file->errorString() ) );
+  FileHeader h;
+  std::memcpy( &h, base, sizeof( h ) );
+  if ( std::memcmp( h.magic, MAGIC, sizeof( MAGIC ) ) != 0 )
+    return fail( QStringLiteral( "not a Gridshade point index (wrong magic bytes)" ) );
+  if ( h.byteOrder != ORDER_MARK )
+    return fail( QStringLiteral( "written with another byte order" ) );
+  if ( h.version != VERSION )
+    return fail( QStringLiteral( "format version %1; this build reads version %2" ).arg( h.version ).arg( VERSION ) );
+  if ( h.fileBytes != size )
+    return fail( QStringLiteral( "%1 bytes, the header says %2 (truncated or appended to)" ).arg( size ).arg( h.fileBytes ) );
+  // Every section inside the file, computed without overflow (counts are bounded by the size).
+  auto section = [&]( uint64_t offset, uint64_t count, uint64_t itemBytes, const char *name, bool alignedStart ) -> QString {
+    if ( count > size / std::max<uint64_t>( 1, itemBytes ) || offset > size || count * itemBytes > size - offset
+         || ( alignedStart && offset % 8 != 0 ) )
+      return QStringLiteral( "the %1 section (offset %2, %3 items) lies outside the file" ).arg( QLatin1String( name ) ).arg( offset ).arg( count );
+    return QString();
+  };
+  for ( const QString &problem : { section( h.xOffset, h.pointCount, sizeof( double ), "x", true ),
+                                   section( h.yOffset, h.pointCount, sizeof( double ), "y", true ),
+                                   section( h.nodesOffset, h.nodeCount, sizeof( Node ), "node", true ),
+                                   section( h.levelsOffset, h.levelCount, sizeof( uint64_t ), "level", true ),
+                                   section( h.crsOffset, h.crsBytes, 1, "CRS", false ), section( h.sourceOffset, h.sourceBytes, 1, "source", false ) } )
+    if ( !problem.isEmpty() )
+      return fail( problem );
+  if ( h.leafPoints < 1 || h.fanout < 2 || h.nodeCount > std::numeric_limits<uint32_t>::max() || ( h.pointCount > 0 ) != ( h.nodeCount > 0 )
+       || ( h.nodeCount > 0 ) != ( h.levelCount > 0 ) )
+    return fail( QStringLiteral( "inconsistent header (%1 points, %2 nodes, %3 levels, leaves of %4)" ).arg( h.pointCount ).arg( h.nodeCount ).arg( h.levelCount ).arg( h.leafPoints ) );
+
+  // The tree: levels in order, the root alone on the last; children before their parent and
+  // within bounds, point ranges within the points, so that no traversal can leave the file.
+  std::vector<uint64_t> levels( h.levelCount );
+  std::memcpy( levels.data(), base + h.levelsOffset, levels.size() * sizeof( uint64_t ) );
+  for ( size_t l = 0; l < levels.size(); ++l )
+  {
+    if ( ( l == 0 && levels[0] != 0 ) || ( l > 0 && levels[l] <= levels[l - 1] ) || levels[l] >= h.nodeCount )
+      return fail( QStringLiteral( "level %1 starts at node %2, out of order or outside the %3 nodes" ).arg( l ).arg( levels[l] ).arg( h.nodeCount ) );
+  }
+  if ( !levels.empty() && levels.back() != h.nodeCount - 1 )
+    return fail( QStringLiteral( "the last level holds %1 nodes, not one root" ).arg( h.nodeCount - levels.back() ) );
+  const Node *nodes = reinterpret_cast<const Node *>( base + h.nodesOffset );
+  const uint64_t firstInner = levels.size() > 1 ? levels[1] : h.nodeCount;
+  // Each level's children follow on from one another and cover the level below exactly: a tree,
+  // so that no damaged file can make a traversal visit a node twice.
+  uint64_t nextChild = 0;
+  for ( uint64_t i = 0; i < h.nodeCount; ++i )
+  {
+    const Node &n = nodes[i];
+    const bool leaf = i < firstInner;
+    size_t level = 0;
+    while ( level + 1 < levels.size() && levels[level + 1] <= i )
+      ++level;
+    if ( !leaf && i == levels[level] )
+      nextChild = levels[level - 1];
+    const uint64_t levelBelowEnd = leaf ? 0 : levels[level];
+    const uint64_t levelEnd = level + 1 < levels.size() ? levels[level + 1] : h.nodeCount;
+    const uint64_t childrenEnd = uint64_t( n.firstChild ) + n.children;
+    const bool rangeOk = n.begin <= n.end && n.end <= h.pointCount;
+    const bool shapeOk = leaf ? n.children == 0 && n.end - n.begin <= h.leafPoints
+                              : n.children >= 1 && n.children <= h.fanout && n.firstChild == nextChild && childrenEnd <= levelBelowEnd
+                                  && ( i + 1 != levelEnd || childrenEnd == levelBelowEnd );
+    if ( !leaf )
+      nextChild = childrenEnd;
+    const bool boxOk = n.xmin <= n.xmax && n.ymin <= n.ymax; // false for NaN
+    if ( !rangeOk || !shapeOk || !boxOk )
+      return fail( QStringLiteral( "node %1 is corrupt (points %2-%3, %4 children from %5)" ).arg( i ).arg( n.begin ).arg( n.end ).arg( n.children ).arg( n.firstChild ) );
+  }
+
+  PointIndex index;
+  index.mStorage = st;
+  index.mX = reinterpret_cast<const double *>( base + h.xOffset );
+  index.mY = reinterpret_cast<const double *>( base + h.yOffset );
+  index.mCount = h.pointCount;
+  index.mNodes = nodes;
+  index.mNodeCount = h.nodeCount;
+  index.mLevelStarts = std::move( levels );
+  index.mNonFinite = h.nonFinite;
+  index.mLeafPoints = h.leafPoints;
+  index.mCrsWkt = QString::fromUtf8( reinterpret_cast<const char *>( base + h.crsOffset ), static_cast<int>( h.crsBytes ) );
+  index.mSource = QString::fromUtf8( reinterpret_cast<const char *>( base + h.sourceOffset ), static_cast<int>( h.sourceBytes ) );
+  out = std::move( index );
+  return Status::ok();
 }
 
 Extent PointIndex::extent() const
 {
-  if ( mNodes.empty() )
+  if ( mNodeCount == 0 )
     return Extent();
-  const Node &root = mNodes.back();
+  const Node &root = mNodes[mNodeCount - 1];
   return Extent { root.xmin, root.ymin, root.xmax, root.ymax };
 }
 
@@ -172,7 +380,7 @@ void PointIndex::traverse( uint32_t root, const Viewport &viewport, uint32_t *gr
       for ( uint64_t first = node.begin; first < node.end; first += BLOCK )
       {
         const size_t n = static_cast<size_t>( std::min<uint64_t>( BLOCK, node.end - first ) );
-        binner.binBlock( mX.data() + first, mY.data() + first, pixels, n );
+        binner.binBlock( mX + first, mY + first, pixels, n );
         for ( size_t i = 0; i < n; ++i )
           ++grid[pixels[i]];
         t.pointsScanned += n;
@@ -196,16 +404,16 @@ Status PointIndex::aggregateCount( const Viewport &viewport, Aggregate &out, Ind
   // The work: the nodes of the highest level with enough of them to share out (every node of a
   // level, the level's boxes together cover every point), taken one at a time by the threads.
   size_t level = mLevelStarts.size();
-  while ( level > 0 && mNodes.size() > 0 )
+  while ( level > 0 && mNodeCount > 0 )
   {
     const size_t begin = mLevelStarts[level - 1];
-    const size_t end = level == mLevelStarts.size() ? mNodes.size() : mLevelStarts[level];
+    const size_t end = level == mLevelStarts.size() ? mNodeCount : mLevelStarts[level];
     if ( end - begin >= static_cast<size_t>( 16 * threads ) || level == 1 )
       break;
     --level;
   }
-  const size_t workBegin = mNodes.empty() ? 0 : mLevelStarts[level - 1];
-  const size_t workEnd = mNodes.empty() ? 0 : level == mLevelStarts.size() ? mNodes.size() : mLevelStarts[level];
+  const size_t workBegin = mNodeCount == 0 ? 0 : mLevelStarts[level - 1];
+  const size_t workEnd = mNodeCount == 0 ? 0 : level == mLevelStarts.size() ? mNodeCount : mLevelStarts[level];
   threads = static_cast<int>( std::min<size_t>( threads, std::max<size_t>( 1, workEnd - workBegin ) ) );
 
   std::vector<std::vector<uint32_t>> grids( threads );

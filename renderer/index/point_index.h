@@ -6,8 +6,11 @@
 #include "core/point_columns.h"
 #include "core/status.h"
 
+#include <QString>
+
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace gridshade
@@ -35,9 +38,10 @@ struct IndexTraversal
  * straddle a pixel edge or the view's edge are binned point by point, with the CPU aggregator's
  * own kernel (PointBinner). Counts are therefore identical to CpuAggregator's, bit for bit.
  *
- * This is the in-memory form, built from PointColumns; the on-disk, memory-mapped form and the
- * other reductions build on it (issue 16). Points with a NaN or infinite coordinate are not
- * indexed, only counted, as the aggregators drop them. Immutable after build(); any thread.
+ * Built in memory from PointColumns, or written to a file (docs/index-format.rst) and opened
+ * from it memory-mapped: the mapped index reads its coordinates and nodes straight from the
+ * page cache. Points with a NaN or infinite coordinate are not indexed, only counted, as the
+ * aggregators drop them. Immutable after build() or open(); any thread.
  */
 class PointIndex
 {
@@ -48,17 +52,33 @@ class PointIndex
     //! Sorts a copy of \a points' coordinates; \a leafPoints >= 1.
     static PointIndex build( const PointColumns &points, uint32_t leafPoints = LEAF_POINTS );
 
+    /**
+     * Writes the index with \a crsWkt and \a source (what it was built from, for staleness
+     * checks) to \a path: to a temporary name beside it first, renamed when complete, so that
+     * an interrupted write leaves nothing that open() would take.
+     */
+    Status write( const QString &path, const QString &crsWkt, const QString &source ) const;
+    /**
+     * Opens an index file memory-mapped; a wrong magic, version or byte order, a truncated file
+     * and any section or node that points outside the file give an error naming the file and
+     * what is wrong (the file is checked whole before anything is read through it).
+     */
+    static Status open( const QString &path, PointIndex &out );
+    //! The CRS and source identity stored in the file (empty for an index built in memory).
+    const QString &crsWkt() const { return mCrsWkt; }
+    const QString &source() const { return mSource; }
+
     //! Indexed (finite) points.
-    size_t size() const { return mX.size(); }
+    size_t size() const { return mCount; }
     //! Points of the source left out for a NaN or infinite coordinate.
     uint64_t nonFinite() const { return mNonFinite; }
     //! Tight box of the indexed points (invalid when there are none).
     Extent extent() const;
-    size_t nodeCount() const { return mNodes.size(); }
+    size_t nodeCount() const { return mNodeCount; }
     uint32_t leafPoints() const { return mLeafPoints; }
     //! The coordinates in curve order.
-    const std::vector<double> &x() const { return mX; }
-    const std::vector<double> &y() const { return mY; }
+    const double *x() const { return mX; }
+    const double *y() const { return mY; }
 
     /**
      * Count aggregation of the indexed points onto \a viewport (Aggregate of Reduction::Count,
@@ -68,23 +88,31 @@ class PointIndex
     Status aggregateCount( const Viewport &viewport, Aggregate &out, IndexTraversal *traversal = nullptr,
                            const std::atomic<bool> *cancel = nullptr, int threads = 0 ) const;
 
-  private:
+    //! One node as stored in memory and in the file (56 bytes, little-endian).
     struct Node
     {
         double xmin, ymin, xmax, ymax;
         uint64_t begin, end;     //!< the points [begin, end) in curve order
-        uint32_t firstChild = 0; //!< index in mNodes of the first child (children are consecutive)
+        uint32_t firstChild = 0; //!< index of the first child (children are consecutive)
         uint32_t children = 0;   //!< 0 for a leaf
     };
 
-    std::vector<double> mX, mY;
+  private:
+    struct Storage;
+
     //! The nodes below \a root whose box meets the view, as one thread's share of the work.
     void traverse( uint32_t root, const Viewport &viewport, uint32_t *grid, IndexTraversal &t, uint64_t &whole ) const;
 
-    std::vector<Node> mNodes; //!< leaves first, then each level above; the root is the last
-    std::vector<size_t> mLevelStarts; //!< index in mNodes of each level's first node, leaves first
+    //! Points the views below at: owned vectors, or the mapped file.
+    std::shared_ptr<const Storage> mStorage;
+    const double *mX = nullptr, *mY = nullptr;
+    size_t mCount = 0;
+    const Node *mNodes = nullptr; //!< leaves first, then each level above; the root is the last
+    size_t mNodeCount = 0;
+    std::vector<uint64_t> mLevelStarts; //!< index of each level's first node, leaves first
     uint64_t mNonFinite = 0;
     uint32_t mLeafPoints = LEAF_POINTS;
+    QString mCrsWkt, mSource;
 };
 
 } // namespace gridshade

@@ -10,7 +10,12 @@
 #include "scene/scene_generator.h"
 #include "scene/standard_zooms.h"
 
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <cstring>
 
 #include <random>
 
@@ -64,6 +69,9 @@ class TestPointIndex : public QObject
     void edgesAndNonFinite();
     void viewOnNodeBoundaries();
     void emptyAndErrors();
+    void fileRoundTrip();
+    void corruptFiles();
+    void randomCorruption();
 
   private:
     PointColumns mScene;
@@ -242,6 +250,175 @@ void TestPointIndex::emptyAndErrors()
   QVERIFY( !index.aggregateCount( Viewport( Extent { 0, 0, 0, 4 }, 4, 4 ), agg ) );
   std::atomic<bool> cancel { true };
   QVERIFY( !mIndex.aggregateCount( standard::viewport( 8 ), agg, nullptr, &cancel ) );
+}
+
+// Written and opened again (memory-mapped), the index gives the same counts, extent, CRS and
+// source; the write leaves no temporary file behind.
+void TestPointIndex::fileRoundTrip()
+{
+  QTemporaryDir dir;
+  const QString path = dir.filePath( QStringLiteral( "scene.gspidx" ) );
+  const QString wkt = QStringLiteral( "PROJCRS[\"WGS 84 / Pseudo-Mercator\"] (é)" );
+  const QString source = QStringLiteral( "scene seed 20240601, 1000000 points" );
+  QVERIFY( mIndex.write( path, wkt, source ) );
+  QCOMPARE( QDir( dir.path() ).entryList( QDir::Files ), QStringList { QStringLiteral( "scene.gspidx" ) } );
+  PointIndex opened;
+  const Status s = PointIndex::open( path, opened );
+  QVERIFY2( s, qPrintable( s.message() ) );
+  QCOMPARE( opened.size(), mIndex.size() );
+  QCOMPARE( opened.nodeCount(), mIndex.nodeCount() );
+  QCOMPARE( opened.crsWkt(), wkt );
+  QCOMPARE( opened.source(), source );
+  QVERIFY( opened.extent() == mIndex.extent() );
+  for ( int zoom : { 0, 8, 12 } )
+  {
+    const QString diff = compareWithCpu( mScene, opened, standard::viewport( zoom ) );
+    QVERIFY2( diff.isEmpty(), qPrintable( QStringLiteral( "Z%1 from the file: %2" ).arg( zoom ).arg( diff ) ) );
+  }
+  // An empty index (only non-finite points) round-trips too.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> x { nan }, y { 1.0 };
+  QVERIFY( PointIndex::build( PointColumns::view( x.data(), y.data(), 1 ) ).write( path, QString(), QString() ) );
+  QVERIFY( PointIndex::open( path, opened ) );
+  QCOMPARE( opened.size(), size_t( 0 ) );
+  QCOMPARE( opened.nonFinite(), uint64_t( 1 ) );
+}
+
+namespace
+{
+
+QByteArray smallIndexFile( const QString &path )
+{
+  std::vector<double> x, y;
+  std::mt19937_64 rng( 5 );
+  std::uniform_real_distribution<double> u( 0.0, 100.0 );
+  for ( int i = 0; i < 10000; ++i )
+  {
+    x.push_back( u( rng ) );
+    y.push_back( u( rng ) );
+  }
+  PointIndex::build( PointColumns::view( x.data(), y.data(), x.size() ), 16 ).write( path, QStringLiteral( "EPSG:3857" ), QStringLiteral( "test" ) );
+  QFile f( path );
+  f.open( QIODevice::ReadOnly );
+  return f.readAll();
+}
+
+void writeBytes( const QString &path, const QByteArray &bytes )
+{
+  QFile f( path );
+  f.open( QIODevice::WriteOnly | QIODevice::Truncate );
+  f.write( bytes );
+}
+
+template<typename T>
+void poke( QByteArray &bytes, size_t offset, T value )
+{
+  std::memcpy( bytes.data() + offset, &value, sizeof( T ) );
+}
+
+template<typename T>
+T peek( const QByteArray &bytes, size_t offset )
+{
+  T v;
+  std::memcpy( &v, bytes.constData() + offset, sizeof( T ) );
+  return v;
+}
+
+} // namespace
+
+// Each kind of damage gives an error naming the file and what is wrong, never a crash.
+void TestPointIndex::corruptFiles()
+{
+  QTemporaryDir dir;
+  const QString good = dir.filePath( QStringLiteral( "good.gspidx" ) ), bad = dir.filePath( QStringLiteral( "bad.gspidx" ) );
+  const QByteArray bytes = smallIndexFile( good );
+  const uint64_t points = peek<uint64_t>( bytes, 16 ), nodes = peek<uint64_t>( bytes, 32 ), nodesAt = peek<uint64_t>( bytes, 72 );
+  QCOMPARE( points, uint64_t( 10000 ) );
+  struct Case
+  {
+      const char *name;
+      QByteArray bytes;
+      const char *expected;
+  };
+  std::vector<Case> cases;
+  cases.push_back( { "one byte short", bytes.left( bytes.size() - 1 ), "truncated" } );
+  cases.push_back( { "cut inside the header", bytes.left( 100 ), "shorter than the 128-byte header" } );
+  QByteArray b = bytes;
+  b[0] = 'X';
+  cases.push_back( { "magic", b, "wrong magic" } );
+  b = bytes;
+  poke<uint32_t>( b, 8, 2 );
+  cases.push_back( { "version", b, "format version 2" } );
+  b = bytes;
+  poke<uint32_t>( b, 12, 0x04030201 );
+  cases.push_back( { "byte order", b, "byte order" } );
+  b = bytes;
+  poke<uint64_t>( b, 80, static_cast<uint64_t>( bytes.size() ) - 8 ); // levels past the end
+  cases.push_back( { "level section", b, "level section" } );
+  b = bytes;
+  poke<uint64_t>( b, 16, points * 1000 ); // more points than the file holds
+  cases.push_back( { "point count", b, "x section" } );
+  b = bytes;
+  poke<uint64_t>( b, nodesAt + 40, points + 1 ); // leaf 0 ends past the points
+  cases.push_back( { "leaf range", b, "node 0 is corrupt" } );
+  b = bytes;
+  poke<uint32_t>( b, nodesAt + ( nodes - 1 ) * 56 + 48, static_cast<uint32_t>( nodes - 1 ) ); // the root its own child
+  cases.push_back( { "root's children", b, QStringLiteral( "node %1 is corrupt" ).arg( nodes - 1 ).toUtf8().constData() } );
+  b = bytes;
+  poke<double>( b, nodesAt + 3 * 56, std::numeric_limits<double>::quiet_NaN() ); // a NaN box
+  cases.push_back( { "NaN box", b, "node 3 is corrupt" } );
+  for ( const Case &c : cases )
+  {
+    writeBytes( bad, c.bytes );
+    PointIndex index;
+    const Status s = PointIndex::open( bad, index );
+    QVERIFY2( !s, c.name );
+    QVERIFY2( s.message().contains( bad ) && s.message().contains( QString::fromUtf8( c.expected ) ),
+              qPrintable( QStringLiteral( "%1: %2" ).arg( QLatin1String( c.name ), s.message() ) ) );
+    QCOMPARE( index.size(), size_t( 0 ) );
+  }
+  PointIndex index;
+  const Status missing = PointIndex::open( dir.filePath( QStringLiteral( "missing.gspidx" ) ), index );
+  QVERIFY( !missing && missing.message().contains( QStringLiteral( "cannot open" ) ) );
+  QVERIFY( PointIndex::open( good, index ) );
+}
+
+// Random damage to the header, the nodes and the levels: open() refuses the file or the index
+// aggregates without reading outside it (the counts of a damaged file may be wrong).
+void TestPointIndex::randomCorruption()
+{
+  QTemporaryDir dir;
+  const QString good = dir.filePath( QStringLiteral( "good.gspidx" ) ), bad = dir.filePath( QStringLiteral( "bad.gspidx" ) );
+  const QByteArray bytes = smallIndexFile( good );
+  const uint64_t nodesAt = peek<uint64_t>( bytes, 72 );
+  std::mt19937_64 rng( 11 );
+  std::uniform_int_distribution<int> which( 0, 2 ), byte( 0, 255 );
+  int refused = 0, opened = 0;
+  for ( int i = 0; i < 300; ++i )
+  {
+    QByteArray b = bytes;
+    for ( int k = 0; k < 1 + i % 4; ++k )
+    {
+      const int area = which( rng );
+      const uint64_t lo = area == 0 ? 0 : area == 1 ? nodesAt : nodesAt;
+      const uint64_t hi = area == 0 ? 128 : static_cast<uint64_t>( b.size() );
+      const uint64_t at = lo + rng() % ( hi - lo );
+      b[static_cast<int>( at )] = static_cast<char>( byte( rng ) );
+    }
+    writeBytes( bad, b );
+    PointIndex index;
+    if ( !PointIndex::open( bad, index ) )
+    {
+      ++refused;
+      continue;
+    }
+    ++opened;
+    Aggregate agg;
+    index.aggregateCount( Viewport( Extent { 0, 0, 100, 100 }, 37, 23 ), agg );
+    QCOMPARE( agg.counts().size(), size_t( 37 * 23 ) );
+  }
+  qInfo( "300 damaged files: %d refused, %d opened and aggregated", refused, opened );
+  QCOMPARE( refused + opened, 300 );
 }
 
 QTEST_GUILESS_MAIN( TestPointIndex )
