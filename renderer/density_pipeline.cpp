@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "density_pipeline.h"
 
-#include "aggregation/aggregator.h"
+#include "aggregation/column_source.h"
 #include "shading/shader.h"
 
 #include <chrono>
@@ -20,10 +20,16 @@ double millisecondsSince( std::chrono::steady_clock::time_point start )
 Status DensityPipeline::render( const PointColumns &points, const Viewport &viewport, const AggregateSettings &aggregation,
                                 const ShadeSettings &shading, RenderResult &out, const std::atomic<bool> *cancel )
 {
+  return render( ColumnSource( points ), viewport, aggregation, shading, out, cancel );
+}
+
+Status DensityPipeline::render( const PointSource &source, const Viewport &viewport, const AggregateSettings &aggregation,
+                                const ShadeSettings &shading, RenderResult &out, const std::atomic<bool> *cancel )
+{
   if ( Status s = shading.validate(); !s )
     return s;
   auto start = std::chrono::steady_clock::now();
-  if ( Status s = Aggregator::aggregate( points, viewport, aggregation, out.aggregate, cancel ); !s )
+  if ( Status s = source.aggregate( viewport, aggregation, out.aggregate, cancel ); !s )
     return s;
   out.timings.aggregateMs = millisecondsSince( start );
   if ( cancel && cancel->load() )

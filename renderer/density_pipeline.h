@@ -11,6 +11,8 @@
 namespace gridshade
 {
 
+class PointSource;
+
 //! Wall-clock milliseconds of the stages of one render.
 struct RenderTimings
 {
@@ -36,6 +38,9 @@ class DensityPipeline
 {
   public:
     static Status render( const PointColumns &points, const Viewport &viewport, const AggregateSettings &aggregation,
+                          const ShadeSettings &shading, RenderResult &out, const std::atomic<bool> *cancel = nullptr );
+    //! The same from any PointSource (in-memory columns, the point index, ...).
+    static Status render( const PointSource &source, const Viewport &viewport, const AggregateSettings &aggregation,
                           const ShadeSettings &shading, RenderResult &out, const std::atomic<bool> *cancel = nullptr );
 };
 

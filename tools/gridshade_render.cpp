@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // gridshade-render: points (the standard scene or a file) -> density PNG + stats JSON.
+#include "aggregation/column_source.h"
 #include "density_pipeline.h"
+#include "index/index_source.h"
 #include "io/npy_writer.h"
 #include "io/points_file.h"
 #include "render_options.h"
@@ -44,7 +46,8 @@ QJsonArray firstLines( const PointsReadReport &read )
   return lines;
 }
 
-QJsonObject statsJson( const RenderOptions &o, const RenderResult &r, const PointsReadReport &read, double loadMs, double writeMs )
+QJsonObject statsJson( const RenderOptions &o, const RenderResult &r, const PointsReadReport &read, double loadMs, double writeMs,
+                       const PointSource &source )
 {
   const AggregateStats &s = r.aggregate.stats();
   const Extent &e = o.viewport.extent();
@@ -71,18 +74,23 @@ QJsonObject statsJson( const RenderOptions &o, const RenderResult &r, const Poin
                          { QStringLiteral( "cmap" ), o.shading.colormap.name() },
                          { QStringLiteral( "spread" ), o.shading.spreadPx },
                          { QStringLiteral( "dynspread" ), o.shading.dynspread },
-                         { QStringLiteral( "source" ), o.pointsPath.isEmpty() ? QStringLiteral( "scene" ) : o.pointsPath } };
-  if ( o.pointsPath.isEmpty() )
+                         { QStringLiteral( "source" ), !o.indexPath.isEmpty() ? o.indexPath : o.pointsPath.isEmpty() ? QStringLiteral( "scene" ) : o.pointsPath } };
+  if ( o.pointsPath.isEmpty() && o.indexPath.isEmpty() )
   {
     settings.insert( QStringLiteral( "scene_points" ), double( o.sceneCount ) );
     settings.insert( QStringLiteral( "seed" ), double( o.seed ) );
   }
-  return QJsonObject { { QStringLiteral( "engine_version" ), QStringLiteral( GRIDSHADE_VERSION ) },
+  QJsonObject stats { { QStringLiteral( "engine_version" ), QStringLiteral( GRIDSHADE_VERSION ) },
                        { QStringLiteral( "points" ), points },
                        { QStringLiteral( "max_value" ), r.aggregate.maxValue() },
                        { QStringLiteral( "viewport" ), viewport },
                        { QStringLiteral( "settings" ), settings },
                        { QStringLiteral( "timings" ), timings } };
+  // What only this kind of source reports: the index's nodes taken whole, leaves scanned, ...
+  const QVariantMap figures = source.lastFigures();
+  if ( !figures.isEmpty() )
+    stats.insert( QStringLiteral( "index" ), QJsonObject::fromVariantMap( figures ) );
+  return stats;
 }
 
 int run( const QStringList &arguments )
@@ -98,7 +106,15 @@ int run( const QStringList &arguments )
   timer.start();
   PointColumns points;
   PointsReadReport read;
-  if ( o.pointsPath.isEmpty() )
+  std::unique_ptr<PointSource> source;
+  if ( !o.indexPath.isEmpty() )
+  {
+    PointIndex index;
+    if ( Status s = PointIndex::open( o.indexPath, index ); !s )
+      return fail( s.message(), 1 );
+    source = std::make_unique<IndexSource>( std::move( index ) );
+  }
+  else if ( o.pointsPath.isEmpty() )
     points = SceneGenerator( o.seed ).generate( o.sceneCount, o.aggregation.threads );
   else if ( Status s = PointsFile::read( o.pointsPath, points, o.csvColumns, &read ); !s )
     return fail( s.message(), read.malformed ? 2 : 1 ); // malformed input is a usage error, as bad options are
@@ -113,9 +129,11 @@ int run( const QStringList &arguments )
                           << Qt::endl;
   }
   const double loadMs = timer.nsecsElapsed() / 1e6;
+  if ( !source )
+    source = std::make_unique<ColumnSource>( points );
 
   RenderResult result;
-  if ( Status s = DensityPipeline::render( points, o.viewport, o.aggregation, o.shading, result ); !s )
+  if ( Status s = DensityPipeline::render( *source, o.viewport, o.aggregation, o.shading, result ); !s )
     return fail( s.message(), 1 );
 
   timer.restart();
@@ -136,7 +154,7 @@ int run( const QStringList &arguments )
     QFile f( o.statsJson );
     if ( !f.open( QIODevice::WriteOnly | QIODevice::Truncate ) )
       return fail( QStringLiteral( "cannot write stats '%1': %2" ).arg( o.statsJson, f.errorString() ), 1 );
-    f.write( QJsonDocument( statsJson( o, result, read, loadMs, writeMs ) ).toJson() );
+    f.write( QJsonDocument( statsJson( o, result, read, loadMs, writeMs, *source ) ).toJson() );
   }
   const AggregateStats &s = result.aggregate.stats();
   QTextStream( stdout ) << QStringLiteral( "%1 points, %2 in view, %3 dropped; aggregate %4 ms, shade %5 ms -> %6" )

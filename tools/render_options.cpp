@@ -109,6 +109,7 @@ Status RenderOptions::parse( const QStringList &arguments, RenderOptions &o, boo
     { QStringLiteral( "scene" ), QStringLiteral( "Generate the standard scene of <n> points (default 1000000)." ), QStringLiteral( "n" ), QStringLiteral( "1000000" ) },
     { QStringLiteral( "seed" ), QStringLiteral( "Seed of the standard scene." ), QStringLiteral( "seed" ), QString::number( SceneGenerator::DEFAULT_SEED ) },
     { QStringLiteral( "points" ), QStringLiteral( "Read points from <file>: .csv with a header, or raw float64 x,y pairs (.bin/.f64/.raw)." ), QStringLiteral( "file" ) },
+    { QStringLiteral( "index" ), QStringLiteral( "Render from a point index file made by gridshade-index build (count only, on the CPU)." ), QStringLiteral( "file" ) },
     { QStringLiteral( "x-column" ), QStringLiteral( "CSV column of x." ), QStringLiteral( "name" ), QStringLiteral( "x" ) },
     { QStringLiteral( "y-column" ), QStringLiteral( "CSV column of y." ), QStringLiteral( "name" ), QStringLiteral( "y" ) },
     { QStringLiteral( "value-column" ), QStringLiteral( "CSV column for sum/mean/min/max." ), QStringLiteral( "name" ) },
@@ -151,6 +152,11 @@ Status RenderOptions::parse( const QStringList &arguments, RenderOptions &o, boo
   if ( !ok )
     return Status::error( QStringLiteral( "--seed needs a whole number, got '%1'" ).arg( p.value( QStringLiteral( "seed" ) ) ) );
   o.pointsPath = p.value( QStringLiteral( "points" ) );
+  o.indexPath = p.value( QStringLiteral( "index" ) );
+  if ( !o.indexPath.isEmpty() && ( !o.pointsPath.isEmpty() || p.isSet( QStringLiteral( "scene" ) ) ) )
+    return Status::error( QStringLiteral( "--index renders the points of the index: leave out --points and --scene" ) );
+  if ( !o.indexPath.isEmpty() && p.isSet( QStringLiteral( "write-points" ) ) )
+    return Status::error( QStringLiteral( "--write-points needs points in memory, not --index" ) );
   o.csvColumns.x = p.value( QStringLiteral( "x-column" ) );
   o.csvColumns.y = p.value( QStringLiteral( "y-column" ) );
   o.csvColumns.value = p.value( QStringLiteral( "value-column" ) );

@@ -22,6 +22,7 @@ struct RenderOptions
     uint64_t sceneCount = 1000000;
     uint64_t seed = 0;
     QString pointsPath; //!< empty: generate the standard scene
+    QString indexPath;  //!< a point index file (gridshade-index build) instead of points
     PointsFile::CsvColumns csvColumns;
     Viewport viewport;
     QString viewportName;

@@ -21,12 +21,23 @@ struct Run
     QString stdErr;
 };
 
-Run render( const QStringList &args )
+Run runTool( const QString &tool, const QStringList &args )
 {
   QProcess p;
-  p.start( QStringLiteral( GRIDSHADE_RENDER_TOOL ), args );
+  p.start( tool, args );
   p.waitForFinished( 120000 );
   return Run { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromLocal8Bit( p.readAllStandardError() ) };
+}
+
+Run render( const QStringList &args )
+{
+  return runTool( QStringLiteral( GRIDSHADE_RENDER_TOOL ), args );
+}
+
+QByteArray fileBytes( const QString &path )
+{
+  QFile f( path );
+  return f.open( QIODevice::ReadOnly ) ? f.readAll() : QByteArray();
 }
 } // namespace
 
@@ -36,6 +47,8 @@ class TestCli : public QObject
 
   private Q_SLOTS:
     void sceneToPngStatsNpy();
+    void pointIndex();
+    void pointIndexErrors();
     void csvWithValues();
     void corruptPointsFile();
     void malformedCsv_data();
@@ -271,6 +284,73 @@ void TestCli::badArguments()
   QCOMPARE( r.exitCode, code );
   QVERIFY2( r.stdErr.contains( message ), qPrintable( r.stdErr ) );
   QVERIFY( !QFile::exists( QStringLiteral( "/tmp/gridshade-never-written.png" ) ) );
+}
+
+// gridshade-index build, then gridshade-render --index: the same counts (.npy) and image as the
+// render of the points themselves, for the scene and for a CSV, with the traversal in the stats.
+void TestCli::pointIndex()
+{
+  const QString index = mDir.filePath( QStringLiteral( "scene.gspidx" ) );
+  const Run built = runTool( QStringLiteral( GRIDSHADE_INDEX_TOOL ), { QStringLiteral( "build" ), QStringLiteral( "--scene" ), QStringLiteral( "50000" ),
+                                                                       QStringLiteral( "--leaf" ), QStringLiteral( "32" ), QStringLiteral( "--out" ), index } );
+  QVERIFY2( built.exitCode == 0, qPrintable( built.stdErr ) );
+  for ( const QString &zoom : { QStringLiteral( "Z0" ), QStringLiteral( "Z8" ), QStringLiteral( "Z12" ) } )
+  {
+    const QString direct = mDir.filePath( QStringLiteral( "direct" ) ), indexed = mDir.filePath( QStringLiteral( "indexed" ) );
+    Run r = render( { QStringLiteral( "--scene" ), QStringLiteral( "50000" ), QStringLiteral( "--zoom" ), zoom, QStringLiteral( "--out" ), direct + QStringLiteral( ".png" ),
+                      QStringLiteral( "--npy" ), direct + QStringLiteral( ".npy" ) } );
+    QVERIFY2( r.exitCode == 0, qPrintable( r.stdErr ) );
+    r = render( { QStringLiteral( "--index" ), index, QStringLiteral( "--zoom" ), zoom, QStringLiteral( "--out" ), indexed + QStringLiteral( ".png" ),
+                  QStringLiteral( "--npy" ), indexed + QStringLiteral( ".npy" ), QStringLiteral( "--stats" ), indexed + QStringLiteral( ".json" ) } );
+    QVERIFY2( r.exitCode == 0, qPrintable( r.stdErr ) );
+    QVERIFY2( fileBytes( direct + QStringLiteral( ".npy" ) ) == fileBytes( indexed + QStringLiteral( ".npy" ) ), qPrintable( zoom ) );
+    QVERIFY2( fileBytes( direct + QStringLiteral( ".png" ) ) == fileBytes( indexed + QStringLiteral( ".png" ) ), qPrintable( zoom ) );
+    const QJsonObject stats = QJsonDocument::fromJson( fileBytes( indexed + QStringLiteral( ".json" ) ) ).object();
+    const QJsonObject traversal = stats.value( QStringLiteral( "index" ) ).toObject();
+    const double inView = stats.value( QStringLiteral( "points" ) ).toObject().value( QStringLiteral( "in_view" ) ).toDouble();
+    QVERIFY2( traversal.value( QStringLiteral( "points_whole" ) ).toDouble() + traversal.value( QStringLiteral( "points_scanned" ) ).toDouble() >= inView,
+              QJsonDocument( traversal ).toJson().constData() );
+    QCOMPARE( stats.value( QStringLiteral( "settings" ) ).toObject().value( QStringLiteral( "source" ) ).toString(), index );
+  }
+  // From a CSV with a malformed-free header x,y, including a NaN cell.
+  const QString csv = mDir.filePath( QStringLiteral( "few.csv" ) );
+  QFile f( csv );
+  QVERIFY( f.open( QIODevice::WriteOnly ) );
+  f.write( "x,y\n0.5,0.5\n1,1\nnan,0.2\n1.5,0.25\n2,2\n" );
+  f.close();
+  const QString csvIndex = mDir.filePath( QStringLiteral( "few.gspidx" ) );
+  const Run fromCsv = runTool( QStringLiteral( GRIDSHADE_INDEX_TOOL ), { QStringLiteral( "build" ), QStringLiteral( "--points" ), csv, QStringLiteral( "--out" ), csvIndex } );
+  QVERIFY2( fromCsv.exitCode == 0, qPrintable( fromCsv.stdErr ) );
+  const QStringList view { QStringLiteral( "--extent" ), QStringLiteral( "0,0,2,2" ), QStringLiteral( "--size" ), QStringLiteral( "2x2" ) };
+  Run r = render( QStringList { QStringLiteral( "--points" ), csv, QStringLiteral( "--out" ), mDir.filePath( QStringLiteral( "c1.png" ) ), QStringLiteral( "--npy" ),
+                                mDir.filePath( QStringLiteral( "c1.npy" ) ) } + view );
+  QVERIFY2( r.exitCode == 0, qPrintable( r.stdErr ) );
+  r = render( QStringList { QStringLiteral( "--index" ), csvIndex, QStringLiteral( "--out" ), mDir.filePath( QStringLiteral( "c2.png" ) ), QStringLiteral( "--npy" ),
+                            mDir.filePath( QStringLiteral( "c2.npy" ) ) } + view );
+  QVERIFY2( r.exitCode == 0, qPrintable( r.stdErr ) );
+  QCOMPARE( fileBytes( mDir.filePath( QStringLiteral( "c1.npy" ) ) ), fileBytes( mDir.filePath( QStringLiteral( "c2.npy" ) ) ) );
+}
+
+void TestCli::pointIndexErrors()
+{
+  const QString index = mDir.filePath( QStringLiteral( "small.gspidx" ) );
+  const QString png = mDir.filePath( QStringLiteral( "x.png" ) );
+  QCOMPARE( runTool( QStringLiteral( GRIDSHADE_INDEX_TOOL ), { QStringLiteral( "build" ), QStringLiteral( "--scene" ), QStringLiteral( "1000" ), QStringLiteral( "--out" ), index } ).exitCode, 0 );
+  Run r = render( { QStringLiteral( "--index" ), index, QStringLiteral( "--reduction" ), QStringLiteral( "mean" ), QStringLiteral( "--out" ), png } );
+  QVERIFY2( r.exitCode == 1 && r.stdErr.contains( QStringLiteral( "count only" ) ), qPrintable( r.stdErr ) );
+  r = render( { QStringLiteral( "--index" ), index, QStringLiteral( "--scene" ), QStringLiteral( "10" ), QStringLiteral( "--out" ), png } );
+  QVERIFY2( r.exitCode == 2 && r.stdErr.contains( QStringLiteral( "leave out --points and --scene" ) ), qPrintable( r.stdErr ) );
+  const QString cut = mDir.filePath( QStringLiteral( "cut.gspidx" ) );
+  QFile f( cut );
+  QVERIFY( f.open( QIODevice::WriteOnly ) );
+  f.write( fileBytes( index ).left( 500 ) );
+  f.close();
+  r = render( { QStringLiteral( "--index" ), cut, QStringLiteral( "--out" ), png } );
+  QVERIFY2( r.exitCode == 1 && r.stdErr.contains( cut ) && r.stdErr.contains( QStringLiteral( "truncated" ) ), qPrintable( r.stdErr ) );
+  r = runTool( QStringLiteral( GRIDSHADE_INDEX_TOOL ), { QStringLiteral( "build" ), QStringLiteral( "--out" ), index } );
+  QVERIFY2( r.exitCode == 2 && r.stdErr.contains( QStringLiteral( "exactly one of --scene" ) ), qPrintable( r.stdErr ) );
+  r = runTool( QStringLiteral( GRIDSHADE_INDEX_TOOL ), { QStringLiteral( "build" ), QStringLiteral( "--scene" ), QStringLiteral( "10" ), QStringLiteral( "--leaf" ), QStringLiteral( "0" ), QStringLiteral( "--out" ), index } );
+  QVERIFY2( r.exitCode == 2 && r.stdErr.contains( QStringLiteral( "--leaf" ) ), qPrintable( r.stdErr ) );
 }
 
 QTEST_APPLESS_MAIN( TestCli )
