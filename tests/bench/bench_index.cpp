@@ -2,7 +2,8 @@
 // The point index against brute force on the same points: count aggregation of the standard
 // scene at Z0/Z4/Z8/Z12 through PointIndex (in memory, and written to a file and mapped: warm
 // page cache) and through CpuAggregator, all on all cores,
-// for the point counts given by GRIDSHADE_INDEX_BENCH_POINTS (default "1000000,10000000";
+// for the point counts given by GRIDSHADE_INDEX_BENCH_POINTS (default "1000000,10000000"; leaves
+// of GRIDSHADE_INDEX_BENCH_LEAF points, default PointIndex::LEAF_POINTS;
 // 1e8 needs about 5 GiB while the index is built). Reports the traversal's counters.
 #include "aggregation/cpu_aggregator.h"
 #include "index/point_index.h"
@@ -43,7 +44,8 @@ const Fixture &fixture( int64_t n )
     auto f = std::make_unique<Fixture>();
     f->points = SceneGenerator().generate( static_cast<uint64_t>( n ) );
     const auto start = std::chrono::steady_clock::now();
-    f->index = PointIndex::build( f->points );
+    const uint leaf = qEnvironmentVariableIntValue( "GRIDSHADE_INDEX_BENCH_LEAF" );
+    f->index = PointIndex::build( f->points, leaf > 0 ? leaf : PointIndex::LEAF_POINTS );
     f->buildSeconds = std::chrono::duration<double>( std::chrono::steady_clock::now() - start ).count();
     std::fprintf( stderr, "index of %lld points built in %.2f s (%zu nodes)\n", static_cast<long long>( n ), f->buildSeconds, f->index.nodeCount() );
     // The file goes once it is mapped (the mapping keeps its pages).
