@@ -20,8 +20,6 @@ class ColumnSource : public PointSource
     {
     }
 
-    const PointColumns &points() const { return mPoints; }
-    uint64_t size() const override { return mPoints.size(); }
     Status aggregate( const Viewport &viewport, const AggregateSettings &settings, Aggregate &out,
                       const std::atomic<bool> *cancel ) const override;
 

@@ -8,7 +8,6 @@
 #include <QVariantMap>
 
 #include <atomic>
-#include <cstdint>
 
 namespace gridshade
 {
@@ -25,9 +24,6 @@ class PointSource
 {
   public:
     virtual ~PointSource() = default;
-
-    //! Points the source holds, counted or not.
-    virtual uint64_t size() const = 0;
 
     //! Aggregates onto \a viewport as \a settings say; an error names what the source cannot do.
     virtual Status aggregate( const Viewport &viewport, const AggregateSettings &settings, Aggregate &out,

@@ -20,8 +20,6 @@ class IndexSource : public PointSource
     {
     }
 
-    const PointIndex &index() const { return mIndex; }
-    uint64_t size() const override { return mIndex.size() + mIndex.nonFinite(); }
     Status aggregate( const Viewport &viewport, const AggregateSettings &settings, Aggregate &out,
                       const std::atomic<bool> *cancel ) const override;
     //! nodes_visited, nodes_whole, points_whole, leaves_scanned, points_scanned.

@@ -51,6 +51,15 @@ uint32_t quantise( double v, double lo, double hi )
   return t <= 0 ? 0u : t >= 4294967295.0 ? 4294967295u : static_cast<uint32_t>( t );
 }
 
+// Widens a node's box to hold another box (a point is a box of no size).
+void grow( PointIndex::Node &box, double xmin, double ymin, double xmax, double ymax )
+{
+  box.xmin = std::min( box.xmin, xmin );
+  box.ymin = std::min( box.ymin, ymin );
+  box.xmax = std::max( box.xmax, xmax );
+  box.ymax = std::max( box.ymax, ymax );
+}
+
 } // namespace
 
 PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
@@ -61,33 +70,29 @@ PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
   const size_t n = points.size();
   const double *xs = points.x();
   const double *ys = points.y();
-  std::vector<uint64_t> finite;
-  finite.reserve( n );
-  Extent box { std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
-               -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity() };
+  const double inf = std::numeric_limits<double>::infinity();
+  Node box { inf, inf, -inf, -inf, 0, 0 };
+  size_t finite = 0;
   for ( size_t i = 0; i < n; ++i )
   {
     if ( !std::isfinite( xs[i] ) || !std::isfinite( ys[i] ) )
       continue;
-    finite.push_back( i );
-    box.xmin = std::min( box.xmin, xs[i] );
-    box.xmax = std::max( box.xmax, xs[i] );
-    box.ymin = std::min( box.ymin, ys[i] );
-    box.ymax = std::max( box.ymax, ys[i] );
+    ++finite;
+    grow( box, xs[i], ys[i], xs[i], ys[i] );
   }
-  index.mNonFinite = n - finite.size();
-  if ( finite.empty() )
+  index.mNonFinite = n - finite;
+  if ( finite == 0 )
     return index;
   index.mStorage = st;
 
   // Curve order: sort (key, source index) pairs; equal keys keep the source order.
-  std::vector<std::pair<uint64_t, uint64_t>> keyed( finite.size() );
-  for ( size_t k = 0; k < finite.size(); ++k )
+  std::vector<std::pair<uint64_t, uint64_t>> keyed;
+  keyed.reserve( finite );
+  for ( size_t i = 0; i < n; ++i )
   {
-    const uint64_t i = finite[k];
-    keyed[k] = { spreadBits( quantise( xs[i], box.xmin, box.xmax ) ) | ( spreadBits( quantise( ys[i], box.ymin, box.ymax ) ) << 1 ), i };
+    if ( std::isfinite( xs[i] ) && std::isfinite( ys[i] ) )
+      keyed.emplace_back( spreadBits( quantise( xs[i], box.xmin, box.xmax ) ) | ( spreadBits( quantise( ys[i], box.ymin, box.ymax ) ) << 1 ), i );
   }
-  std::vector<uint64_t>().swap( finite );
   std::sort( keyed.begin(), keyed.end() );
   st->x.resize( keyed.size() );
   st->y.resize( keyed.size() );
@@ -105,12 +110,7 @@ PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
     const size_t end = std::min<size_t>( count, begin + index.mLeafPoints );
     Node leaf { st->x[begin], st->y[begin], st->x[begin], st->y[begin], begin, end };
     for ( size_t i = begin + 1; i < end; ++i )
-    {
-      leaf.xmin = std::min( leaf.xmin, st->x[i] );
-      leaf.xmax = std::max( leaf.xmax, st->x[i] );
-      leaf.ymin = std::min( leaf.ymin, st->y[i] );
-      leaf.ymax = std::max( leaf.ymax, st->y[i] );
-    }
+      grow( leaf, st->x[i], st->y[i], st->x[i], st->y[i] );
     st->nodes.push_back( leaf );
   }
   // Levels above: FANOUT consecutive nodes each, until one root.
@@ -126,13 +126,7 @@ PointIndex PointIndex::build( const PointColumns &points, uint32_t leafPoints )
       parent.firstChild = static_cast<uint32_t>( first );
       parent.children = static_cast<uint32_t>( last - first );
       for ( size_t c = first + 1; c < last; ++c )
-      {
-        const Node &child = st->nodes[c];
-        parent.xmin = std::min( parent.xmin, child.xmin );
-        parent.xmax = std::max( parent.xmax, child.xmax );
-        parent.ymin = std::min( parent.ymin, child.ymin );
-        parent.ymax = std::max( parent.ymax, child.ymax );
-      }
+        grow( parent, st->nodes[c].xmin, st->nodes[c].ymin, st->nodes[c].xmax, st->nodes[c].ymax );
       parent.end = st->nodes[last - 1].end;
       st->nodes.push_back( parent );
     }
@@ -296,12 +290,12 @@ Status PointIndex::open( const QString &path, PointIndex &out )
   // Each level's children follow on from one another and cover the level below exactly: a tree,
   // so that no damaged file can make a traversal visit a node twice.
   uint64_t nextChild = 0;
+  size_t level = 0;
   for ( uint64_t i = 0; i < h.nodeCount; ++i )
   {
     const Node &n = nodes[i];
     const bool leaf = i < firstInner;
-    size_t level = 0;
-    while ( level + 1 < levels.size() && levels[level + 1] <= i )
+    if ( level + 1 < levels.size() && levels[level + 1] == i )
       ++level;
     if ( !leaf && i == levels[level] )
       nextChild = levels[level - 1];
@@ -420,7 +414,6 @@ Status PointIndex::aggregateCount( const Viewport &viewport, Aggregate &out, Ind
   std::vector<IndexTraversal> counters( threads );
   std::vector<uint64_t> whole( threads, 0 );
   std::atomic<size_t> next { workBegin };
-  bool stopped = false;
   const bool ok = ThreadPool::instance().run( threads, [&]( int t ) {
     std::vector<uint32_t> &grid = t == 0 ? out.counts() : grids[t];
     grid.assign( pixels + PointBinner::DUMMY_SLOTS, 0u );
@@ -434,8 +427,6 @@ Status PointIndex::aggregateCount( const Viewport &viewport, Aggregate &out, Ind
   if ( !ok )
     return Status::error( QStringLiteral( "point index aggregation failed (out of memory?)" ) );
   if ( cancel && cancel->load() )
-    stopped = true;
-  if ( stopped )
     return Status::error( QStringLiteral( "cancelled" ) );
   ThreadPool::instance().run( threads, [&]( int t ) {
     uint32_t *dst = out.counts().data();
